@@ -1,0 +1,5 @@
+//! appraisal (under construction).
+
+pub mod error;
+
+pub use error::{Error, Result};

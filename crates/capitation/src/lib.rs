@@ -1,0 +1,5 @@
+//! capitation (under construction).
+
+pub mod error;
+
+pub use error::{Error, Result};

@@ -1,0 +1,5 @@
+//! governance (under construction).
+
+pub mod error;
+
+pub use error::{Error, Result};

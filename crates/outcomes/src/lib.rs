@@ -1,0 +1,5 @@
+//! outcomes (under construction).
+
+pub mod error;
+
+pub use error::{Error, Result};

@@ -1,0 +1,5 @@
+//! procurement-rules (under construction).
+
+pub mod error;
+
+pub use error::{Error, Result};

@@ -1,0 +1,48 @@
+//! Shared proptest strategies for the workspace's property tests (feature `proptest`).
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::money::Money;
+use crate::period::FinancialYear;
+use crate::rate::{Rate, Share};
+
+/// Money between -£100 million and £100 million, in whole pence.
+pub fn money() -> impl Strategy<Value = Money> {
+    (-10_000_000_000i64..=10_000_000_000).prop_map(Money::from_pence)
+}
+
+/// Non-negative money up to `max_pence` pence.
+pub fn money_up_to(max_pence: i64) -> impl Strategy<Value = Money> {
+    (0..=max_pence.max(0)).prop_map(Money::from_pence)
+}
+
+/// A share from 0 to 1 with four decimal places.
+pub fn share() -> impl Strategy<Value = Share> {
+    (0i64..=10_000).prop_map(|n| Share::saturating(Decimal::new(n, 4)))
+}
+
+/// A rate from -50% to +50% with four decimal places.
+pub fn rate() -> impl Strategy<Value = Rate> {
+    (-5_000i64..=5_000).prop_map(|n| Rate::new(Decimal::new(n, 4)).unwrap_or(Rate::ZERO))
+}
+
+/// Allocation weights: 1 to 50 non-negative integers, at least one positive.
+pub fn weights() -> impl Strategy<Value = Vec<Decimal>> {
+    proptest::collection::vec(0u32..1_000_000, 1..50)
+        .prop_filter("at least one positive weight", |w| w.iter().any(|x| *x > 0))
+        .prop_map(|w| w.into_iter().map(Decimal::from).collect())
+}
+
+/// A date from 2013-01-01 to 2030-12-31, the span the bank holiday calendar covers.
+pub fn date_2013_2030() -> impl Strategy<Value = NaiveDate> {
+    (0i64..6_574).prop_map(|d| {
+        NaiveDate::from_ymd_opt(2013, 1, 1).unwrap_or(NaiveDate::MIN) + chrono::Duration::days(d)
+    })
+}
+
+/// A financial year from 2013/14 to 2029/30.
+pub fn financial_year() -> impl Strategy<Value = FinancialYear> {
+    (2013i32..=2029).prop_filter_map("valid financial year", |y| FinancialYear::starting(y).ok())
+}
