@@ -2,8 +2,9 @@
 
 mod appraisal;
 mod capitation;
-mod core;
+mod core_vocabulary;
 mod governance;
 mod outcomes;
 mod payment;
 mod procurement;
+mod schemas;

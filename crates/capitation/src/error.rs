@@ -7,6 +7,9 @@ pub enum Error {
     /// An error from `route-map-core` (money, dates, identifiers).
     #[error(transparent)]
     Core(#[from] route_map_core::Error),
+    /// An error from the payment engine.
+    #[error(transparent)]
+    Payment(#[from] crate::payment::PaymentError),
 }
 
 /// `Result` with this crate's [`Error`].

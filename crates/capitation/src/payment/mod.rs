@@ -1,0 +1,5 @@
+//! The payment engine (under construction).
+
+pub mod error;
+
+pub use error::PaymentError;

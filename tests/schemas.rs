@@ -1,0 +1,1 @@
+//! Generated JSON Schemas under schemas/ must match the input models.
