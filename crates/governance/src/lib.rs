@@ -1,5 +1,7 @@
-//! governance (under construction).
-
+//! governance
+#![allow(missing_docs)]
+pub mod body;
 pub mod error;
-
+pub mod law;
+pub use body::{Body, BodyKind};
 pub use error::{Error, Result};
