@@ -3,5 +3,6 @@
 pub mod body;
 pub mod error;
 pub mod law;
+pub mod pooled;
 pub use body::{Body, BodyKind};
 pub use error::{Error, Result};
