@@ -2,6 +2,9 @@
 #![allow(missing_docs)]
 pub mod body;
 pub mod error;
+mod data;
+pub mod decisions;
+pub mod ipc;
 pub mod law;
 pub mod pooled;
 pub use body::{Body, BodyKind};

@@ -1633,7 +1633,6 @@ mod tests {
                         ("CCG".into(), b.partner_contribution(FundKind::Pooled, "CCG")),
                     ],
                     CapRule::Amounts(a) => a.iter().map(|x| (x.partner.clone(), x.amount)).collect(),
-                    _ => vec![],
                 },
                 _ => vec![],
             };
