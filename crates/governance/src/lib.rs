@@ -7,5 +7,6 @@ pub mod decisions;
 pub mod ipc;
 pub mod law;
 pub mod pooled;
+pub mod vehicles;
 pub use body::{Body, BodyKind};
 pub use error::{Error, Result};
