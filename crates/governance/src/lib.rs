@@ -4,6 +4,7 @@ pub mod body;
 pub mod error;
 mod data;
 pub mod decisions;
+pub mod devolution;
 pub mod ipc;
 pub mod law;
 pub mod pooled;
