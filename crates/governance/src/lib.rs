@@ -10,6 +10,7 @@ pub mod law;
 pub mod mergers;
 pub mod pooled;
 pub mod principles;
+pub mod provision;
 pub mod vehicles;
 pub use body::{Body, BodyKind};
 pub use error::{Error, Result};
