@@ -13,7 +13,17 @@ use crate::error::{Error, Result};
 
 /// The statutory kind of a body, as far as governance law cares.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -227,8 +237,7 @@ mod tests {
 
     #[test]
     fn deserialising_validates() {
-        let ok: Body =
-            serde_json::from_str(r#"{"id":"A","name":"A CCG","kind":"ccg"}"#).unwrap();
+        let ok: Body = serde_json::from_str(r#"{"id":"A","name":"A CCG","kind":"ccg"}"#).unwrap();
         assert_eq!(ok.kind(), BodyKind::Ccg);
         assert!(serde_json::from_str::<Body>(r#"{"id":"","name":"A","kind":"ccg"}"#).is_err());
     }

@@ -127,7 +127,11 @@ impl fmt::Display for VotingRule {
             VotingRule::Unanimity => f.write_str("unanimity of members present"),
             VotingRule::Majority => f.write_str("simple majority of votes cast"),
             VotingRule::Supermajority(s) => {
-                write!(f, "at least {}% of votes cast", s.to_percentage().as_decimal())
+                write!(
+                    f,
+                    "at least {}% of votes cast",
+                    s.to_percentage().as_decimal()
+                )
             }
             VotingRule::WeightedByContribution(s) => write!(
                 f,
@@ -369,8 +373,8 @@ pub fn decide(
                 let w_for = weight(Choice::For)?;
                 let w_against = weight(Choice::Against)?;
                 let cast = w_for.checked_add(w_against)?;
-                let ok = !cast.is_zero()
-                    && w_for.as_decimal() > share.as_decimal() * cast.as_decimal();
+                let ok =
+                    !cast.is_zero() && w_for.as_decimal() > share.as_decimal() * cast.as_decimal();
                 explanation.push(format!(
                     "weighted by contribution: {w_for} for of {cast} cast; more than {}% needed",
                     share.to_percentage().as_decimal()
@@ -507,7 +511,11 @@ mod tests {
         ];
         let d = decide(&g, &rule(VotingRule::Majority), &motion(None), &votes).unwrap();
         assert_eq!(d.outcome, Outcome::Inquorate);
-        assert!(d.explanation.iter().any(|e| e.contains("no local authority")));
+        assert!(
+            d.explanation
+                .iter()
+                .any(|e| e.contains("no local authority"))
+        );
         let mut r = rule(VotingRule::Majority);
         r.quorum.kinds_present.clear();
         r.quorum.members_present = vec!["WCC".into()];

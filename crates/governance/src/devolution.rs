@@ -39,7 +39,17 @@ use crate::error::{Error, Result};
 
 /// The four models of NHS England's devolution spectrum, from least to most devolved.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum DevolutionModel {
@@ -175,9 +185,7 @@ impl fmt::Display for Approval {
             Approval::DelegationAgreement => {
                 "a delegation agreement by the function holder under a statutory power"
             }
-            Approval::National => {
-                "national approval: a transfer order under s.105A LDEDCA 2009"
-            }
+            Approval::National => "national approval: a transfer order under s.105A LDEDCA 2009",
         })
     }
 }

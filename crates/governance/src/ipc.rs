@@ -29,7 +29,17 @@ use crate::error::{Error, Result};
 
 /// The seven commissioning and contracting areas of the IPC matrix.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum IpcArea {
@@ -74,7 +84,17 @@ impl fmt::Display for IpcArea {
 
 /// The four levels of integration, ordered from separate to integrated.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum IpcLevel {
@@ -275,7 +295,11 @@ impl IpcProfile {
 
 impl fmt::Display for IpcProfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "IPC matrix: {} (C current, T target, * both)", self.system)?;
+        writeln!(
+            f,
+            "IPC matrix: {} (C current, T target, * both)",
+            self.system
+        )?;
         writeln!(
             f,
             "  {:<46} {:^9} {:^9} {:^9} {:^10}",
@@ -304,7 +328,14 @@ impl fmt::Display for IpcProfile {
         }
         for r in self.gaps() {
             for m in &r.moves {
-                writeln!(f, "  {}: {} -> {}: {}", r.area, m.from, m.to, m.requires.join("; "))?;
+                writeln!(
+                    f,
+                    "  {}: {} -> {}: {}",
+                    r.area,
+                    m.from,
+                    m.to,
+                    m.requires.join("; ")
+                )?;
             }
         }
         Ok(())
@@ -496,7 +527,10 @@ fn moves(area: IpcArea, path: &[IpcLevel]) -> Result<Vec<IpcMove>> {
             (step.governance.clone(), step.requires.clone())
         } else {
             (
-                format!("step back from {upper} to {lower}: unwind {}", step.governance),
+                format!(
+                    "step back from {upper} to {lower}: unwind {}",
+                    step.governance
+                ),
                 vec![format!(
                     "agree how the {upper} arrangements are ended and who takes back each decision"
                 )],
@@ -551,7 +585,9 @@ mod tests {
 
     #[test]
     fn profile_gives_one_move_per_level() {
-        let p = all(IpcLevel::Separate, IpcLevel::Integrated).profile().unwrap();
+        let p = all(IpcLevel::Separate, IpcLevel::Integrated)
+            .profile()
+            .unwrap();
         assert_eq!(p.rows.len(), 7);
         assert!(p.rows.iter().all(|r| r.gap == 3 && r.moves.len() == 3));
         assert_eq!(p.floor(), Some(IpcLevel::Separate));
@@ -621,7 +657,8 @@ mod tests {
 
     #[test]
     fn assessment_needs_every_area_once() {
-        let mut ratings: Vec<AreaRating> = all(IpcLevel::Separate, IpcLevel::Joint).ratings().to_vec();
+        let mut ratings: Vec<AreaRating> =
+            all(IpcLevel::Separate, IpcLevel::Joint).ratings().to_vec();
         ratings.pop();
         assert!(matches!(
             IpcAssessment::new("S", ratings.clone()),

@@ -292,17 +292,24 @@ mod tests {
         let kinds = [BodyKind::Icb, BodyKind::FoundationTrust];
         assert!(law.joint_committee_bases_for(&kinds, d(2022, 7, 1)).len() == 1);
         let before = [BodyKind::Ccg, BodyKind::FoundationTrust];
-        assert!(law.joint_committee_bases_for(&before, d(2022, 6, 30)).is_empty());
+        assert!(
+            law.joint_committee_bases_for(&before, d(2022, 6, 30))
+                .is_empty()
+        );
     }
 
     #[test]
     fn section75_sides() {
         let law = Law::get().unwrap();
         assert_eq!(
-            law.section75_side(BodyKind::Ccg, d(2017, 4, 1)).map(|s| s.0),
+            law.section75_side(BodyKind::Ccg, d(2017, 4, 1))
+                .map(|s| s.0),
             Some(Section75Side::Nhs)
         );
         assert!(law.section75_side(BodyKind::Ccg, d(2022, 7, 1)).is_none());
-        assert!(law.section75_side(BodyKind::VoluntarySector, d(2017, 4, 1)).is_none());
+        assert!(
+            law.section75_side(BodyKind::VoluntarySector, d(2017, 4, 1))
+                .is_none()
+        );
     }
 }

@@ -68,7 +68,11 @@ struct Catalogue {
 static CATALOGUE: OnceLock<std::result::Result<Catalogue, String>> = OnceLock::new();
 
 fn catalogue() -> Result<&'static Catalogue> {
-    crate::data::load(&CATALOGUE, "mergers.toml", include_str!("../data/mergers.toml"))
+    crate::data::load(
+        &CATALOGUE,
+        "mergers.toml",
+        include_str!("../data/mergers.toml"),
+    )
 }
 
 impl MergerTest {
@@ -191,7 +195,10 @@ pub struct MergerAssessment {
 ///   test or body given twice.
 pub fn assess_merger(a: &MergerApplication) -> Result<MergerAssessment> {
     if a.ccgs.len() < 2 {
-        return Err(Error::invalid("merger application", "needs at least two CCGs"));
+        return Err(Error::invalid(
+            "merger application",
+            "needs at least two CCGs",
+        ));
     }
     body::check_unique(&a.ccgs, "merger application")?;
     let law = Law::get()?;
@@ -332,8 +339,14 @@ mod tests {
     #[test]
     fn five_statutory_six_further() {
         let cat = MergerTest::catalogue().unwrap();
-        assert_eq!(cat.iter().filter(|t| t.kind == TestKind::Statutory).count(), 5);
-        assert_eq!(cat.iter().filter(|t| t.kind == TestKind::Further).count(), 6);
+        assert_eq!(
+            cat.iter().filter(|t| t.kind == TestKind::Statutory).count(),
+            5
+        );
+        assert_eq!(
+            cat.iter().filter(|t| t.kind == TestKind::Further).count(),
+            6
+        );
         assert!(!MergerTest::source().unwrap().is_verified());
     }
 
@@ -345,7 +358,10 @@ mod tests {
         );
         let mut a = app(Status::Met);
         a.results[7].status = Status::NotMet;
-        assert_eq!(assess_merger(&a).unwrap().verdict, MergerVerdict::ReadyWithRisks);
+        assert_eq!(
+            assess_merger(&a).unwrap().verdict,
+            MergerVerdict::ReadyWithRisks
+        );
         a.results[0].status = Status::PartlyMet;
         assert_eq!(
             assess_merger(&a).unwrap().verdict,
@@ -353,7 +369,10 @@ mod tests {
         );
         let mut a = app(Status::Met);
         a.results.pop();
-        assert_eq!(assess_merger(&a).unwrap().verdict, MergerVerdict::Incomplete);
+        assert_eq!(
+            assess_merger(&a).unwrap().verdict,
+            MergerVerdict::Incomplete
+        );
         let mut a = app(Status::Met);
         a.application = ApplicationKind::NotJoint;
         assert_eq!(

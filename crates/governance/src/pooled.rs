@@ -36,7 +36,17 @@ use crate::law::{Law, Section75Side};
 
 /// Which fund a service line's money sits in.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum FundKind {
@@ -57,7 +67,17 @@ impl fmt::Display for FundKind {
 
 /// Whether partners' contributions to a service line are fixed or vary with spend.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ShareKind {
@@ -192,7 +212,10 @@ fn check_fund(fund: &Fund, label: &str, partners: &[Body], lines: &[ServiceLine]
         }
         if c.amount.is_negative() {
             return Err(Error::invalid(
-                format!("contribution of {} to {} in {label}", c.partner, c.service_line),
+                format!(
+                    "contribution of {} to {} in {label}",
+                    c.partner, c.service_line
+                ),
                 "is negative",
             ));
         }
@@ -275,7 +298,12 @@ impl PooledBudget {
                     .into(),
             });
         }
-        check_fund(&raw.pooled, "pooled fund", &raw.partners, &raw.service_lines)?;
+        check_fund(
+            &raw.pooled,
+            "pooled fund",
+            &raw.partners,
+            &raw.service_lines,
+        )?;
         if let Some(aligned) = &raw.aligned {
             check_fund(aligned, "aligned fund", &raw.partners, &raw.service_lines)?;
         }
@@ -534,7 +562,9 @@ pub struct RiskShare {
 }
 
 /// Who bears (positive) or receives (negative) part of a variance.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case", tag = "bearer", content = "partner")]
 #[non_exhaustive]
 pub enum Bearer {
@@ -726,12 +756,23 @@ impl Ctx<'_> {
             self.budget
                 .partners
                 .iter()
-                .map(|p| if p.id() == self.budget.host { amount } else { Money::ZERO })
+                .map(|p| {
+                    if p.id() == self.budget.host {
+                        amount
+                    } else {
+                        Money::ZERO
+                    }
+                })
                 .collect()
         } else {
             amount.allocate(&weights)?
         };
-        let ids: Vec<String> = self.budget.partners.iter().map(|p| p.id().to_owned()).collect();
+        let ids: Vec<String> = self
+            .budget
+            .partners
+            .iter()
+            .map(|p| p.id().to_owned())
+            .collect();
         for (id, part) in ids.into_iter().zip(parts) {
             self.push(fund, Bearer::Partner(id), part, basis);
         }
@@ -917,10 +958,19 @@ impl Ctx<'_> {
                 ));
                 let weights = self.weights(basis)?;
                 let parts = amount.allocate(&weights)?;
-                let ids: Vec<String> =
-                    self.budget.partners.iter().map(|p| p.id().to_owned()).collect();
+                let ids: Vec<String> = self
+                    .budget
+                    .partners
+                    .iter()
+                    .map(|p| p.id().to_owned())
+                    .collect();
                 for (id, part) in ids.into_iter().zip(parts) {
-                    self.push(FundKind::Pooled, Bearer::Partner(id), part, "underspend returned pro rata");
+                    self.push(
+                        FundKind::Pooled,
+                        Bearer::Partner(id),
+                        part,
+                        "underspend returned pro rata",
+                    );
                 }
             }
         }
@@ -970,11 +1020,9 @@ pub fn validate_shares(shares: &[PartnerShare], partners: &[Body]) -> Result<()>
 fn describe(rule: &RiskShare) -> String {
     let over = match &rule.overspend {
         OverspendRule::OwnRisk => "each partner manages its own risks".to_owned(),
-        OverspendRule::ProRata { basis, cap } => format!(
-            "net variance shared {}{}",
-            basis_text(basis),
-            cap_text(cap)
-        ),
+        OverspendRule::ProRata { basis, cap } => {
+            format!("net variance shared {}{}", basis_text(basis), cap_text(cap))
+        }
         OverspendRule::FixedVariable => {
             "fixed lines borne by the host; variable lines shared by their contributors".to_owned()
         }
@@ -1073,7 +1121,11 @@ pub fn share_risk(
     let mut lines = Vec::new();
     let mut fund_lines: Vec<(FundKind, String)> = Vec::new();
     for fund in [FundKind::Pooled, FundKind::Aligned] {
-        let mut ids: Vec<String> = budget.lines_in(fund).into_iter().map(str::to_owned).collect();
+        let mut ids: Vec<String> = budget
+            .lines_in(fund)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         for (f, l) in spend.keys() {
             if *f == fund && !ids.iter().any(|i| i == l) {
                 ids.push((*l).to_owned());
@@ -1130,8 +1182,10 @@ pub fn share_risk(
             "aligned fund variance {aligned_variance} stays with each line's contributors (not pooled)"
         ));
     }
-    let pooled_lines: Vec<&LineVariance> =
-        lines.iter().filter(|l| l.fund == FundKind::Pooled).collect();
+    let pooled_lines: Vec<&LineVariance> = lines
+        .iter()
+        .filter(|l| l.fund == FundKind::Pooled)
+        .collect();
     match &rule.overspend {
         OverspendRule::OwnRisk => {
             ctx.steps
@@ -1184,16 +1238,8 @@ pub fn share_risk(
         }
         OverspendRule::Waterfall { steps, basis, cap } => {
             let offset = steps.contains(&WaterfallStep::OffsetUnderspends);
-            let gross_over = Money::sum(
-                pooled_lines
-                    .iter()
-                    .map(|l| l.variance.max(Money::ZERO)),
-            )?;
-            let gross_under = Money::sum(
-                pooled_lines
-                    .iter()
-                    .map(|l| l.variance.min(Money::ZERO)),
-            )?;
+            let gross_over = Money::sum(pooled_lines.iter().map(|l| l.variance.max(Money::ZERO)))?;
+            let gross_under = Money::sum(pooled_lines.iter().map(|l| l.variance.min(Money::ZERO)))?;
             let (mut over, under) = if offset {
                 (
                     pooled_variance.max(Money::ZERO),
@@ -1395,7 +1441,10 @@ mod tests {
     fn bad_budgets_are_rejected() {
         let mut r = raw([1, 1], [1, 1]);
         r.host = "X".into();
-        assert!(matches!(PooledBudget::new(r), Err(Error::UnknownBody { .. })));
+        assert!(matches!(
+            PooledBudget::new(r),
+            Err(Error::UnknownBody { .. })
+        ));
         let mut r = raw([1, 1], [1, 1]);
         r.pooled.contributions.push(c("CCG", "nope", 0));
         assert!(matches!(PooledBudget::new(r), Err(Error::Unknown { .. })));
@@ -1422,23 +1471,46 @@ mod tests {
         assert!(matches!(PooledBudget::new(r), Err(Error::Invalid { .. })));
         let mut r = raw([1, 1], [1, 1]);
         r.risk_pool[0].partner = "X".into();
-        assert!(matches!(PooledBudget::new(r), Err(Error::UnknownBody { .. })));
+        assert!(matches!(
+            PooledBudget::new(r),
+            Err(Error::UnknownBody { .. })
+        ));
     }
 
     #[test]
     fn pro_rata_overspend_with_max_contribution_cap() {
         let b = PooledBudget::new(raw([1000, 0], [3000, 0])).unwrap();
         // Overspend of 1000p on care, shared 1:3.
-        let s = share_risk(&b, &outturn(5000, 0, 1000), &pro_rata(CapRule::MaxContribution))
-            .unwrap();
+        let s = share_risk(
+            &b,
+            &outturn(5000, 0, 1000),
+            &pro_rata(CapRule::MaxContribution),
+        )
+        .unwrap();
         assert_eq!(s.pooled_variance, Money::from_pence(1000));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(250));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "CCG").unwrap(), Money::from_pence(750));
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(250)
+        );
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "CCG").unwrap(),
+            Money::from_pence(750)
+        );
         // Huge overspend: each capped at its contribution, the rest to be agreed.
-        let s = share_risk(&b, &outturn(14000, 0, 1000), &pro_rata(CapRule::MaxContribution))
-            .unwrap();
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(1000));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "CCG").unwrap(), Money::from_pence(3000));
+        let s = share_risk(
+            &b,
+            &outturn(14000, 0, 1000),
+            &pro_rata(CapRule::MaxContribution),
+        )
+        .unwrap();
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(1000)
+        );
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "CCG").unwrap(),
+            Money::from_pence(3000)
+        );
         assert_eq!(
             s.by_bearer().unwrap().get(&Bearer::ToBeAgreed),
             Some(&Money::from_pence(6000))
@@ -1453,15 +1525,24 @@ mod tests {
             amount: Money::from_pence(100),
         }]);
         let s = share_risk(&b, &outturn(3000, 0, 1000), &pro_rata(cap)).unwrap();
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(100));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "CCG").unwrap(), Money::from_pence(900));
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(100)
+        );
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "CCG").unwrap(),
+            Money::from_pence(900)
+        );
     }
 
     #[test]
     fn underspend_returned_or_retained() {
         let b = PooledBudget::new(raw([1000, 0], [3000, 0])).unwrap();
         let s = share_risk(&b, &outturn(3000, 0, 1000), &pro_rata(CapRule::None)).unwrap();
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(-250));
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(-250)
+        );
         let keep = RiskShare {
             overspend: OverspendRule::ProRata {
                 basis: ShareBasis::Contributions,
@@ -1485,8 +1566,14 @@ mod tests {
         };
         // care (variable) +200 shared 1:1; hosp (fixed) +300 on the host.
         let s = share_risk(&b, &outturn(1200, 1300, 1000), &rule).unwrap();
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(400));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "CCG").unwrap(), Money::from_pence(100));
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(400)
+        );
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "CCG").unwrap(),
+            Money::from_pence(100)
+        );
     }
 
     #[test]
@@ -1510,14 +1597,26 @@ mod tests {
         // care +1000, hosp -200: net 800; risk pool 500; schemes 100; 200 outside, 100 each.
         let s = share_risk(&b, &outturn(3000, 1800, 1000), &rule).unwrap();
         let by = s.by_bearer().unwrap();
-        assert_eq!(by.get(&Bearer::RiskPool("LA".into())), Some(&Money::from_pence(300)));
-        assert_eq!(by.get(&Bearer::RiskPool("CCG".into())), Some(&Money::from_pence(200)));
+        assert_eq!(
+            by.get(&Bearer::RiskPool("LA".into())),
+            Some(&Money::from_pence(300))
+        );
+        assert_eq!(
+            by.get(&Bearer::RiskPool("CCG".into())),
+            Some(&Money::from_pence(200))
+        );
         assert_eq!(
             by.get(&Bearer::UncommittedSchemes("CCG".into())),
             Some(&Money::from_pence(100))
         );
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(100));
-        assert_eq!(s.partner_pays(FundKind::Pooled, "CCG").unwrap(), Money::from_pence(100));
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(100)
+        );
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "CCG").unwrap(),
+            Money::from_pence(100)
+        );
         assert!(s.to_string().contains("risk pool"));
     }
 
@@ -1537,20 +1636,35 @@ mod tests {
         };
         let over = outturn(2100, 0, 1000);
         assert!(matches!(
-            share_risk(&b, &over, &rule(vec![share("LA", "0.6"), share("CCG", "0.5")])),
+            share_risk(
+                &b,
+                &over,
+                &rule(vec![share("LA", "0.6"), share("CCG", "0.5")])
+            ),
             Err(Error::SharesExceedWhole { .. })
         ));
         assert!(matches!(
-            share_risk(&b, &over, &rule(vec![share("LA", "0.4"), share("CCG", "0.5")])),
+            share_risk(
+                &b,
+                &over,
+                &rule(vec![share("LA", "0.4"), share("CCG", "0.5")])
+            ),
             Err(Error::SharesBelowWhole { .. })
         ));
         assert!(matches!(
             share_risk(&b, &over, &rule(vec![share("X", "1")])),
             Err(Error::UnknownBody { .. })
         ));
-        let s = share_risk(&b, &over, &rule(vec![share("LA", "0.7"), share("CCG", "0.3")]))
-            .unwrap();
-        assert_eq!(s.partner_pays(FundKind::Pooled, "LA").unwrap(), Money::from_pence(70));
+        let s = share_risk(
+            &b,
+            &over,
+            &rule(vec![share("LA", "0.7"), share("CCG", "0.3")]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.partner_pays(FundKind::Pooled, "LA").unwrap(),
+            Money::from_pence(70)
+        );
     }
 
     #[test]
@@ -1559,15 +1673,27 @@ mod tests {
         let rule = pro_rata(CapRule::None);
         let mut o = outturn(1, 1, 1);
         o.spend.pop();
-        assert!(matches!(share_risk(&b, &o, &rule), Err(Error::Invalid { .. })));
+        assert!(matches!(
+            share_risk(&b, &o, &rule),
+            Err(Error::Invalid { .. })
+        ));
         let mut o = outturn(1, 1, 1);
         o.spend.push(o.spend[0].clone());
-        assert!(matches!(share_risk(&b, &o, &rule), Err(Error::Duplicate { .. })));
+        assert!(matches!(
+            share_risk(&b, &o, &rule),
+            Err(Error::Duplicate { .. })
+        ));
         let mut o = outturn(1, 1, 1);
         o.spend[0].service_line = "nope".into();
-        assert!(matches!(share_risk(&b, &o, &rule), Err(Error::Unknown { .. })));
+        assert!(matches!(
+            share_risk(&b, &o, &rule),
+            Err(Error::Unknown { .. })
+        ));
         let o = outturn(-1, 1, 1);
-        assert!(matches!(share_risk(&b, &o, &rule), Err(Error::Invalid { .. })));
+        assert!(matches!(
+            share_risk(&b, &o, &rule),
+            Err(Error::Invalid { .. })
+        ));
     }
 
     fn any_rule() -> impl Strategy<Value = RiskShare> {

@@ -159,12 +159,18 @@ impl PrincipleSet {
     ) -> Result<PrincipleSet> {
         let name = name.into();
         if principles.is_empty() {
-            return Err(Error::invalid(format!("principle set {name:?}"), "is empty"));
+            return Err(Error::invalid(
+                format!("principle set {name:?}"),
+                "is empty",
+            ));
         }
         let mut seen = BTreeSet::new();
         for p in &principles {
             if p.id.trim().is_empty() {
-                return Err(Error::invalid(format!("principle set {name:?}"), "has a blank id"));
+                return Err(Error::invalid(
+                    format!("principle set {name:?}"),
+                    "has a blank id",
+                ));
             }
             if !seen.insert(p.id.as_str()) {
                 return Err(Error::Duplicate {
@@ -187,8 +193,12 @@ impl PrincipleSet {
     ///
     /// [`Error::EmbeddedData`] if the embedded set is broken.
     pub fn devon() -> Result<PrincipleSet> {
-        crate::data::load(&DEVON, "principles.toml", include_str!("../data/principles.toml"))
-            .cloned()
+        crate::data::load(
+            &DEVON,
+            "principles.toml",
+            include_str!("../data/principles.toml"),
+        )
+        .cloned()
     }
 
     /// The name.
@@ -314,7 +324,10 @@ mod tests {
             ChecklistVerdict::ConsistentWithReservations
         );
         p.assessments[4].status = Status::NotMet;
-        assert_eq!(set.check(&p).unwrap().verdict, ChecklistVerdict::Inconsistent);
+        assert_eq!(
+            set.check(&p).unwrap().verdict,
+            ChecklistVerdict::Inconsistent
+        );
     }
 
     #[test]

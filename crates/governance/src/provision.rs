@@ -41,12 +41,22 @@ use std::sync::OnceLock;
 use route_map_core::{Money, SourceRef};
 use serde::{Deserialize, Serialize};
 
-use crate::body::{self, Body, BodyKind};
+use crate::body::{self, Body};
 use crate::error::{Error, Result};
 
 /// The provision vehicles of seed 001, from loose to tight agreements.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -181,7 +191,11 @@ struct Catalogue {
 static CATALOGUE: OnceLock<std::result::Result<Catalogue, String>> = OnceLock::new();
 
 fn catalogue() -> Result<&'static Catalogue> {
-    crate::data::load(&CATALOGUE, "provision.toml", include_str!("../data/provision.toml"))
+    crate::data::load(
+        &CATALOGUE,
+        "provision.toml",
+        include_str!("../data/provision.toml"),
+    )
 }
 
 /// The source of the provision vehicle properties.
@@ -424,7 +438,8 @@ impl LeadProviderContract {
             .filter(|c| !approved.contains(c.id()))
             .map(|c| c.id().to_owned())
             .collect();
-        let needs_approval = |explanation: Vec<String>| ChangeCheck {
+        let needs_approval = |explanation: Vec<String>| {
+            ChangeCheck {
             permission: if missing.is_empty() {
                 Permission::Permitted
             } else {
@@ -435,6 +450,7 @@ impl LeadProviderContract {
             rule: "the lead provider cannot decommission a material subcontracted provider without the approval of the commissioners".into(),
             explanation,
             source: seed003(),
+        }
         };
         let permitted = |rule: &str, explanation: Vec<String>| ChangeCheck {
             permission: Permission::Permitted,
@@ -445,7 +461,10 @@ impl LeadProviderContract {
         match &req.change {
             SubcontractChange::Add(s) => {
                 if s.provider.id() == self.lead.id()
-                    || self.subcontracts.iter().any(|x| x.provider.id() == s.provider.id())
+                    || self
+                        .subcontracts
+                        .iter()
+                        .any(|x| x.provider.id() == s.provider.id())
                 {
                     return Err(Error::Duplicate {
                         kind: "subcontracted provider",
@@ -505,6 +524,7 @@ impl LeadProviderContract {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BodyKind;
 
     fn contract() -> LeadProviderContract {
         let b = |id: &str, kind| Body::new(id, format!("{id} body"), kind).unwrap();

@@ -39,7 +39,17 @@ use crate::law::{Existence, Law};
 
 /// The committee vehicles compared in seed 001.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -122,7 +132,11 @@ struct Catalogue {
 static CATALOGUE: OnceLock<std::result::Result<Catalogue, String>> = OnceLock::new();
 
 fn catalogue() -> Result<&'static Catalogue> {
-    crate::data::load(&CATALOGUE, "vehicles.toml", include_str!("../data/vehicles.toml"))
+    crate::data::load(
+        &CATALOGUE,
+        "vehicles.toml",
+        include_str!("../data/vehicles.toml"),
+    )
 }
 
 /// The source of the vehicle profiles.
@@ -196,7 +210,10 @@ fn reason(text: impl Into<String>, source: Option<&SourceRef>) -> Reason {
 /// [`Error::EmbeddedData`] if the embedded law is broken.
 pub fn lawfulness(vehicle: Vehicle, members: &[Body], date: NaiveDate) -> Result<Lawfulness> {
     if members.is_empty() {
-        return Err(Error::invalid(format!("members of the {vehicle}"), "are none"));
+        return Err(Error::invalid(
+            format!("members of the {vehicle}"),
+            "are none",
+        ));
     }
     body::check_unique(members, &vehicle.to_string())?;
     let law = Law::get()?;
@@ -222,7 +239,10 @@ pub fn lawfulness(vehicle: Vehicle, members: &[Body], date: NaiveDate) -> Result
             reasons,
         });
     }
-    let non_statutory: Vec<&Body> = members.iter().filter(|m| !m.kind().is_statutory()).collect();
+    let non_statutory: Vec<&Body> = members
+        .iter()
+        .filter(|m| !m.kind().is_statutory())
+        .collect();
     let kinds: Vec<BodyKind> = members.iter().map(Body::kind).collect();
     let verdict = match vehicle {
         Vehicle::CcgSpecificCommittee => {
@@ -268,10 +288,8 @@ pub fn lawfulness(vehicle: Vehicle, members: &[Body], date: NaiveDate) -> Result
                     for b in law.joint_committee_bases() {
                         if let Some(first) = b.in_force().first_date() {
                             let src = b.in_force().entries().first().map(|e| &e.source);
-                            reasons.push(reason(
-                                format!("{} available from {first}", b.name()),
-                                src,
-                            ));
+                            reasons
+                                .push(reason(format!("{} available from {first}", b.name()), src));
                         }
                     }
                     Verdict::NotLawful
@@ -315,7 +333,10 @@ pub fn lawfulness(vehicle: Vehicle, members: &[Body], date: NaiveDate) -> Result
         }
         Vehicle::CommitteesInCommon => {
             if members.len() < 2 {
-                reasons.push(reason("committees in common need at least two bodies", None));
+                reasons.push(reason(
+                    "committees in common need at least two bodies",
+                    None,
+                ));
                 Verdict::NotLawful
             } else if !non_statutory.is_empty() {
                 reasons.push(reason(
@@ -479,9 +500,7 @@ pub fn recommend(c: &Circumstances) -> Result<Recommendation> {
                 Verdict::LawfulIf(conds) => format!("lawful if {}", conds.join("; ")),
                 Verdict::NotLawful => format!(
                     "not lawful ({})",
-                    l.reasons
-                        .first()
-                        .map_or(String::new(), |r| r.text.clone())
+                    l.reasons.first().map_or(String::new(), |r| r.text.clone())
                 ),
             }
         ));
@@ -565,9 +584,11 @@ mod tests {
         assert!(l.reasons[0].source.is_some());
         // CCGs and councils: no joint committee before 2022.
         let mixed = [b("A", BodyKind::Ccg), b("L", BodyKind::LocalAuthority)];
-        assert!(!lawfulness(Vehicle::JointCommittee, &mixed, d(2017, 10, 4))
-            .unwrap()
-            .is_possible());
+        assert!(
+            !lawfulness(Vehicle::JointCommittee, &mixed, d(2017, 10, 4))
+                .unwrap()
+                .is_possible()
+        );
     }
 
     #[test]
@@ -579,32 +600,44 @@ mod tests {
                 .verdict,
             Verdict::Lawful
         );
-        assert!(!lawfulness(Vehicle::CcgSpecificCommittee, &one, d(2023, 1, 1))
-            .unwrap()
-            .is_possible());
+        assert!(
+            !lawfulness(Vehicle::CcgSpecificCommittee, &one, d(2023, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
         let two = [b("A", BodyKind::Ccg), b("L", BodyKind::LocalAuthority)];
-        assert!(!lawfulness(Vehicle::CcgSpecificCommittee, &two, d(2017, 1, 1))
-            .unwrap()
-            .is_possible());
+        assert!(
+            !lawfulness(Vehicle::CcgSpecificCommittee, &two, d(2017, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
         assert!(matches!(
             lawfulness(Vehicle::CommitteesInCommon, &two, d(2017, 1, 1))
                 .unwrap()
                 .verdict,
             Verdict::LawfulIf(_)
         ));
-        assert!(!lawfulness(Vehicle::CommitteesInCommon, &one, d(2017, 1, 1))
-            .unwrap()
-            .is_possible());
+        assert!(
+            !lawfulness(Vehicle::CommitteesInCommon, &one, d(2017, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
         let vol = [b("A", BodyKind::Ccg), b("V", BodyKind::VoluntarySector)];
-        assert!(!lawfulness(Vehicle::CommitteesInCommon, &vol, d(2017, 1, 1))
-            .unwrap()
-            .is_possible());
-        assert!(!lawfulness(Vehicle::IndividualDelegation, &vol, d(2017, 1, 1))
-            .unwrap()
-            .is_possible());
-        assert!(lawfulness(Vehicle::JointWorkingGroup, &vol, d(2017, 1, 1))
-            .unwrap()
-            .is_possible());
+        assert!(
+            !lawfulness(Vehicle::CommitteesInCommon, &vol, d(2017, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
+        assert!(
+            !lawfulness(Vehicle::IndividualDelegation, &vol, d(2017, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
+        assert!(
+            lawfulness(Vehicle::JointWorkingGroup, &vol, d(2017, 1, 1))
+                .unwrap()
+                .is_possible()
+        );
         assert!(matches!(
             lawfulness(Vehicle::JointWorkingGroup, &[], d(2017, 1, 1)),
             Err(Error::Invalid { .. })
@@ -634,7 +667,11 @@ mod tests {
         let r = recommend(&c).unwrap();
         assert_eq!(r.vehicle, Some(Vehicle::CommitteesInCommon));
         assert_eq!(r.considered.len(), 2);
-        assert!(r.explanation.iter().any(|e| e.starts_with("joint committee: not lawful")));
+        assert!(
+            r.explanation
+                .iter()
+                .any(|e| e.starts_with("joint committee: not lawful"))
+        );
         let single = Circumstances {
             members: vec![b("A", BodyKind::Ccg)],
             purpose: Purpose::SingleBodyStatutoryCommittee,
