@@ -210,7 +210,9 @@ fn worked_risk_share_cases() {
         }
         assert_eq!(
             s.allocated(FundKind::Pooled).unwrap(),
-            b.spend.checked_sub(budget.fund(FundKind::Pooled).unwrap().total).unwrap(),
+            b.spend
+                .checked_sub(budget.fund(FundKind::Pooled).unwrap().total)
+                .unwrap(),
             "{}",
             c.name
         );

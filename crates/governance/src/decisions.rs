@@ -130,13 +130,13 @@ impl fmt::Display for VotingRule {
                 write!(
                     f,
                     "at least {}% of votes cast",
-                    s.to_percentage().as_decimal()
+                    s.to_percentage().as_decimal().normalize()
                 )
             }
             VotingRule::WeightedByContribution(s) => write!(
                 f,
                 "more than {}% of the contributions of members voting",
-                s.to_percentage().as_decimal()
+                s.to_percentage().as_decimal().normalize()
             ),
         }
     }
@@ -377,7 +377,7 @@ pub fn decide(
                     !cast.is_zero() && w_for.as_decimal() > share.as_decimal() * cast.as_decimal();
                 explanation.push(format!(
                     "weighted by contribution: {w_for} for of {cast} cast; more than {}% needed",
-                    share.to_percentage().as_decimal()
+                    share.to_percentage().as_decimal().normalize()
                 ));
                 ok
             }

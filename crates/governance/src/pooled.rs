@@ -1251,7 +1251,7 @@ pub fn share_risk(
             for step in steps {
                 match step {
                     WaterfallStep::OffsetUnderspends => ctx.steps.push(format!(
-                        "1. overspends {gross_over} offset by underspends {} in the pool: {} left",
+                        "overspends {gross_over} offset by underspends {} in the pool: {} left",
                         -gross_under, over
                     )),
                     WaterfallStep::RiskPool => {
