@@ -1767,4 +1767,84 @@ mod tests {
             }
         }
     }
+
+    fn three_partner_budget(amounts: [i64; 3]) -> PooledBudget {
+        let ids = ["LA", "CCG", "FT"];
+        PooledBudget::new(RawPooledBudget {
+            name: "Three".into(),
+            year: "2019/20".parse().unwrap(),
+            host: "CCG".into(),
+            partners: vec![
+                Body::new("LA", "Council", BodyKind::LocalAuthority).unwrap(),
+                Body::new("CCG", "CCG", BodyKind::Ccg).unwrap(),
+                Body::new("FT", "Trust", BodyKind::FoundationTrust).unwrap(),
+            ],
+            service_lines: lines(),
+            pooled: Fund {
+                total: Money::from_pence(amounts.iter().sum()),
+                contributions: ids
+                    .iter()
+                    .zip(amounts)
+                    .map(|(p, a)| c(p, "care", a))
+                    .collect(),
+            },
+            aligned: None,
+            risk_pool: vec![],
+        })
+        .unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn prop_capped_shares_never_exceed_caps_and_sum_exactly(
+            amounts in proptest::array::uniform3(0i64..10_000_000),
+            caps in proptest::array::uniform3(proptest::option::of(0i64..5_000_000)),
+            spend in 0i64..40_000_000,
+            agreed in proptest::option::of(proptest::array::uniform3(1u32..100)),
+        ) {
+            prop_assume!(amounts.iter().sum::<i64>() > 0);
+            let b = three_partner_budget(amounts);
+            let ids = ["LA", "CCG", "FT"];
+            let cap = CapRule::Amounts(
+                ids.iter()
+                    .zip(caps)
+                    .filter_map(|(p, c)| c.map(|c| PartnerAmount { partner: (*p).into(), amount: Money::from_pence(c) }))
+                    .collect(),
+            );
+            let basis = match agreed {
+                None => ShareBasis::Contributions,
+                Some(w) => {
+                    // Agreed shares that sum to exactly one: allocate 10,000 basis points.
+                    let total: u32 = w.iter().sum();
+                    let weights: Vec<u128> = w.iter().map(|x| u128::from(*x)).collect();
+                    let bp = route_map_core::money::allocate_units(10_000, &weights).unwrap();
+                    prop_assume!(total > 0);
+                    ShareBasis::Agreed(
+                        ids.iter()
+                            .zip(bp)
+                            .map(|(p, units)| PartnerShare {
+                                partner: (*p).into(),
+                                share: route_map_core::Share::new(Decimal::from_i128_with_scale(i128::try_from(units).unwrap(), 4)).unwrap(),
+                            })
+                            .collect(),
+                    )
+                }
+            };
+            let rule = RiskShare {
+                overspend: OverspendRule::ProRata { basis, cap },
+                underspend: UnderspendRule::Return(ShareBasis::Contributions),
+            };
+            let outturn = Outturn { spend: vec![LineSpend { fund: FundKind::Pooled, service_line: "care".into(), amount: Money::from_pence(spend) }] };
+            let s = share_risk(&b, &outturn, &rule).unwrap();
+            prop_assert_eq!(s.allocated(FundKind::Pooled).unwrap(), s.pooled_variance);
+            for (p, c) in ids.iter().zip(caps) {
+                if let Some(c) = c {
+                    prop_assert!(s.partner_pays(FundKind::Pooled, p).unwrap() <= Money::from_pence(c));
+                }
+            }
+            // Something is left to agree only when every partner with a share is at its cap.
+            let to_agree = s.by_bearer().unwrap().get(&Bearer::ToBeAgreed).copied().unwrap_or(Money::ZERO);
+            prop_assert!(!to_agree.is_negative());
+        }
+    }
 }
