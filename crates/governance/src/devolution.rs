@@ -110,7 +110,25 @@ impl DevolutionModel {
                 Approval::National,
             ),
         };
+        let legal_basis = match self {
+            DevolutionModel::SeatAtTheTable | DevolutionModel::CoCommissioning => None,
+            DevolutionModel::Delegated => Some(
+                SourceRef::new(
+                    "Cities and Local Government Devolution Act 2016 (Royal Assent 28 January 2016)",
+                )
+                .with_clause("Sch 4, inserting NHS Act 2006 ss.13ZA-13ZB (devolved arrangements with combined and local authorities); from 1 July 2022 also NHS Act 2006 s.65Z5")
+                .with_url("https://www.legislation.gov.uk/ukpga/2016/1/schedule/4"),
+            ),
+            DevolutionModel::FullyDevolved => Some(
+                SourceRef::new(
+                    "Local Democracy, Economic Development and Construction Act 2009",
+                )
+                .with_clause("s.105A (transfer of public authority functions to a combined authority by order)")
+                .unverified("the mapping of NHS functions to s.105A orders is as the reference summarises it"),
+            ),
+        };
         ModelProfile {
+            legal_basis,
             model: self,
             definition,
             decides,
@@ -209,7 +227,9 @@ pub struct ModelProfile {
     pub legal_change: LegalChange,
     /// The approval needed.
     pub approval: Approval,
-    /// The source.
+    /// The statutory basis of the legal change, where there is one.
+    pub legal_basis: Option<SourceRef>,
+    /// The source of the model's definition.
     pub source: SourceRef,
 }
 
@@ -436,6 +456,13 @@ mod tests {
             DevolutionModel::FullyDevolved.profile().approval,
             Approval::National
         );
+        assert!(
+            DevolutionModel::SeatAtTheTable
+                .profile()
+                .legal_basis
+                .is_none()
+        );
+        assert!(DevolutionModel::Delegated.profile().legal_basis.is_some());
         let map = accountability_map(&arrangement(DevolutionModel::Delegated)).unwrap();
         assert_eq!(map.accountable_for()["NHSE"], vec!["spec"]);
         assert!(map.to_string().contains("delegated commissioning"));

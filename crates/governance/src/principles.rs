@@ -1,5 +1,5 @@
 //! Design principles as a checklist a proposal is held against: the Devon set of seed 001,
-//! or a local set.
+//! NHS England's devolution criteria, or a local set.
 //!
 //! ```
 //! use governance::principles::*;
@@ -62,6 +62,7 @@ impl TryFrom<RawPrincipleSet> for PrincipleSet {
 }
 
 static DEVON: OnceLock<std::result::Result<PrincipleSet, String>> = OnceLock::new();
+static NHSE_DEVOLUTION: OnceLock<std::result::Result<PrincipleSet, String>> = OnceLock::new();
 
 /// How a proposal stands against a principle.
 #[derive(
@@ -201,6 +202,21 @@ impl PrincipleSet {
         .cloned()
     }
 
+    /// NHS England's criteria for devolution proposals (board paper of 29 September 2015, as
+    /// reported; marked unverified), for holding a devolution proposal against.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmbeddedData`] if the embedded set is broken.
+    pub fn nhse_devolution_criteria() -> Result<PrincipleSet> {
+        crate::data::load(
+            &NHSE_DEVOLUTION,
+            "devolution_criteria.toml",
+            include_str!("../data/devolution_criteria.toml"),
+        )
+        .cloned()
+    }
+
     /// The name.
     #[must_use]
     pub fn name(&self) -> &str {
@@ -308,6 +324,9 @@ mod tests {
         let set = PrincipleSet::devon().unwrap();
         assert_eq!(set.principles().len(), 10);
         assert!(set.source().is_verified());
+        let nhse = PrincipleSet::nhse_devolution_criteria().unwrap();
+        assert_eq!(nhse.principles().len(), 8);
+        assert!(!nhse.source().is_verified());
     }
 
     #[test]
