@@ -15,6 +15,10 @@
 //!   functions jointly with each other and with local and combined authorities through joint
 //!   committees (NHS Act 2006 ss.65Z5–65Z6; SI 2022/642). Foundation trusts could not sit on
 //!   a joint committee with other NHS bodies before then.
+//! - NHS England delegated primary medical services to all ICBs from 1 July 2022, pharmacy,
+//!   optometry and dental services from 1 April 2023, and specialised services through joint
+//!   committees from April 2023 and by delegation from April 2025, remaining accountable
+//!   ([`Law::nhse_delegation`]; these dates are marked to verify).
 
 use std::sync::OnceLock;
 
@@ -23,6 +27,7 @@ use route_map_core::{SourceRef, Timeline};
 use serde::Deserialize;
 
 use crate::body::{Body, BodyKind};
+use crate::devolution::DevolutionModel;
 use crate::error::{Error, Result};
 
 const LAW_TOML: &str = include_str!("../data/law.toml");
@@ -32,6 +37,38 @@ struct LawData {
     existence: Vec<ExistenceData>,
     joint_committee: Vec<JointCommitteeBasis>,
     section75: Vec<Section75Data>,
+    nhse_delegation: Vec<DelegationData>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DelegationData {
+    function: NhseFunction,
+    model: Timeline<DevolutionModel>,
+}
+
+/// NHS England commissioning functions delegated to ICBs under the Health and Care Act 2022.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NhseFunction {
+    /// Primary medical services.
+    PrimaryMedicalServices,
+    /// Pharmacy, optometry and dental services.
+    PharmacyOptometryDental,
+    /// Specialised services suitable for delegation.
+    SpecialisedServices,
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,6 +278,45 @@ impl Law {
     }
 }
 
+impl Law {
+    /// The devolution model under which an ICB (not an early adopter) commissions an NHS
+    /// England function on `date`, with its source. NHS England stays accountable.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Core`] with `NotInForce` before the first national delegation of the function;
+    /// [`Error::EmbeddedData`] if the function has no data.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use governance::law::{Law, NhseFunction};
+    /// use governance::devolution::DevolutionModel;
+    /// use chrono::NaiveDate;
+    /// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    /// let (model, _) = Law::get()?.nhse_delegation(NhseFunction::SpecialisedServices, d)?;
+    /// assert_eq!(model, DevolutionModel::CoCommissioning);
+    /// # Ok::<(), governance::Error>(())
+    /// ```
+    pub fn nhse_delegation(
+        &self,
+        function: NhseFunction,
+        date: NaiveDate,
+    ) -> Result<(DevolutionModel, &SourceRef)> {
+        let data = self
+            .data
+            .nhse_delegation
+            .iter()
+            .find(|d| d.function == function)
+            .ok_or_else(|| Error::EmbeddedData {
+                name: "law.toml",
+                reason: format!("no delegation data for {function:?}"),
+            })?;
+        let (model, source) = data.model.at_with_source(date)?;
+        Ok((*model, source))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,6 +371,26 @@ mod tests {
         assert!(
             law.joint_committee_bases_for(&before, d(2022, 6, 30))
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn nhse_functions_delegated_by_date() {
+        let law = Law::get().unwrap();
+        let model = |f, date| law.nhse_delegation(f, date).map(|(m, _)| m);
+        assert!(model(NhseFunction::PrimaryMedicalServices, d(2022, 6, 30)).is_err());
+        assert_eq!(
+            model(NhseFunction::PrimaryMedicalServices, d(2022, 7, 1)).unwrap(),
+            DevolutionModel::Delegated
+        );
+        assert!(model(NhseFunction::PharmacyOptometryDental, d(2023, 3, 31)).is_err());
+        assert_eq!(
+            model(NhseFunction::SpecialisedServices, d(2024, 6, 1)).unwrap(),
+            DevolutionModel::CoCommissioning
+        );
+        assert_eq!(
+            model(NhseFunction::SpecialisedServices, d(2025, 4, 1)).unwrap(),
+            DevolutionModel::Delegated
         );
     }
 
