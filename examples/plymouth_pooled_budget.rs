@@ -106,8 +106,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "  {fund} fund {}: council {}, CCG {}",
                 f.total,
-                budget.partner_contribution(fund, council),
-                budget.partner_contribution(fund, ccg)
+                budget.partner_contribution(fund, council)?,
+                budget.partner_contribution(fund, ccg)?
             );
         }
     }

@@ -153,7 +153,7 @@ pub struct PartnerAmount {
 ///     risk_pool: vec![],
 /// };
 /// let budget = PooledBudget::new(raw)?;
-/// assert_eq!(budget.partner_contribution(governance::pooled::FundKind::Pooled, "CCG"), Money::from_pounds(200));
+/// assert_eq!(budget.partner_contribution(governance::pooled::FundKind::Pooled, "CCG")?, Money::from_pounds(200));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -389,18 +389,20 @@ impl PooledBudget {
     }
 
     /// A partner's total contribution to a fund (zero if none).
-    #[must_use]
-    pub fn partner_contribution(&self, fund: FundKind, partner: &str) -> Money {
-        self.fund(fund)
-            .map(|f| {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Core`] on overflow.
+    pub fn partner_contribution(&self, fund: FundKind, partner: &str) -> Result<Money> {
+        match self.fund(fund) {
+            None => Ok(Money::ZERO),
+            Some(f) => Ok(Money::sum(
                 f.contributions
                     .iter()
                     .filter(|c| c.partner == partner)
-                    .fold(Money::ZERO, |acc, c| {
-                        acc.checked_add(c.amount).unwrap_or(acc)
-                    })
-            })
-            .unwrap_or(Money::ZERO)
+                    .map(|c| c.amount),
+            )?),
+        }
     }
 
     /// The budget of one line in one fund (sum of contributions).
@@ -781,16 +783,16 @@ impl Ctx<'_> {
 
     fn weights(&self, basis: &ShareBasis) -> Result<Vec<Decimal>> {
         match basis {
-            ShareBasis::Contributions => Ok(self
+            ShareBasis::Contributions => self
                 .budget
                 .partners
                 .iter()
                 .map(|p| {
                     self.budget
                         .partner_contribution(FundKind::Pooled, p.id())
-                        .as_decimal()
+                        .map(Money::as_decimal)
                 })
-                .collect()),
+                .collect(),
             ShareBasis::Agreed(shares) => {
                 validate_shares(shares, &self.budget.partners)?;
                 Ok(self
@@ -811,12 +813,16 @@ impl Ctx<'_> {
     fn caps(&self, cap: &CapRule) -> Result<Vec<Option<Money>>> {
         match cap {
             CapRule::None => Ok(vec![None; self.budget.partners.len()]),
-            CapRule::MaxContribution => Ok(self
+            CapRule::MaxContribution => self
                 .budget
                 .partners
                 .iter()
-                .map(|p| Some(self.budget.partner_contribution(FundKind::Pooled, p.id())))
-                .collect()),
+                .map(|p| {
+                    self.budget
+                        .partner_contribution(FundKind::Pooled, p.id())
+                        .map(Some)
+                })
+                .collect(),
             CapRule::Amounts(caps) => {
                 for c in caps {
                     body::find(&self.budget.partners, &c.partner, "caps")?;
@@ -1755,8 +1761,8 @@ mod tests {
                 OverspendRule::ProRata { cap, .. } | OverspendRule::Waterfall { cap, .. } => match cap {
                     CapRule::None => vec![],
                     CapRule::MaxContribution => vec![
-                        ("LA".into(), b.partner_contribution(FundKind::Pooled, "LA")),
-                        ("CCG".into(), b.partner_contribution(FundKind::Pooled, "CCG")),
+                        ("LA".into(), b.partner_contribution(FundKind::Pooled, "LA").unwrap()),
+                        ("CCG".into(), b.partner_contribution(FundKind::Pooled, "CCG").unwrap()),
                     ],
                     CapRule::Amounts(a) => a.iter().map(|x| (x.partner.clone(), x.amount)).collect(),
                 },
