@@ -162,4 +162,15 @@ mod tests {
             assert!(serde_json::to_string(&schema).unwrap().len() > 10, "{name}");
         }
     }
+
+    #[test]
+    fn validated_models_publish_their_raw_input_schema() {
+        let s = schemars::schema_for!(crate::pooled::PooledBudget);
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(text.contains("risk_pool"));
+        assert!(
+            !text.contains("legal_basis"),
+            "derived field leaked into the schema"
+        );
+    }
 }
