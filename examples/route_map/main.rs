@@ -10,8 +10,11 @@ mod procurement_stage;
 
 type StageResult = Result<String, Box<dyn std::error::Error>>;
 
+/// A stage of the report: its heading and the function that renders it.
+type Stage = (&'static str, fn() -> StageResult);
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let stages: [(&str, fn() -> StageResult); 6] = [
+    let stages: [Stage; 6] = [
         ("outcomes", outcomes_stage::report),
         ("capitation", capitation_stage::report),
         ("appraisal", appraisal_stage::report),
