@@ -8,7 +8,7 @@
 pub mod ons;
 pub mod weighted;
 
-pub use ons::{AreaPopulation, MidYearEstimates, TOP_AGE};
+pub use ons::{AgeBand, AreaPopulation, MidYearEstimates, RawAgeBand, TOP_AGE};
 pub use weighted::{
     Grouping, NeedIndex, PracticeWeightedPopulation, WeightedComponent, WeightedPopulations,
 };
