@@ -254,11 +254,11 @@ pub fn need_index(
             context: context.to_owned(),
         });
     }
-    weighted.checked_div(raw).ok_or_else(|| {
-        Error::Core(route_map_core::Error::Overflow {
+    weighted
+        .checked_div(raw)
+        .ok_or(Error::Core(route_map_core::Error::Overflow {
             operation: "need index",
-        })
-    })
+        }))
 }
 
 /// A place, practice or ICB with its raw and weighted population.

@@ -275,7 +275,12 @@ impl FinancialEnvelope {
                     name: f.commissioner.clone(),
                 });
             }
-            if !self.raw.lines.iter().any(|l| l.commissioner == f.commissioner) {
+            if !self
+                .raw
+                .lines
+                .iter()
+                .any(|l| l.commissioner == f.commissioner)
+            {
                 return Err(Error::UnknownBudgetName {
                     context: format!("envelope {:?}", self.raw.name),
                     name: f.commissioner.clone(),
@@ -308,11 +313,7 @@ impl FinancialEnvelope {
         let mut year = self.raw.base_year;
         for i in 0..years as usize {
             year = year.next()?;
-            let value = Money::sum(
-                lines
-                    .iter()
-                    .filter_map(|p| p.years.get(i).map(|y| y.value)),
-            )?;
+            let value = Money::sum(lines.iter().filter_map(|p| p.years.get(i).map(|y| y.value)))?;
             totals.push((year, value));
         }
         let contract_total = Money::sum(totals.iter().map(|(_, v)| *v))?;
@@ -397,7 +398,12 @@ mod tests {
         let by_org = e.contributions_by_organisation().unwrap();
         assert_eq!(by_org[1].contributor, "NHS Coventry and Rugby CCG");
         assert_eq!(by_org[1].value, Money::from_pounds(27_014_100));
-        let shares: Decimal = e.contributions().unwrap().iter().map(|c| c.share.as_decimal()).sum();
+        let shares: Decimal = e
+            .contributions()
+            .unwrap()
+            .iter()
+            .map(|c| c.share.as_decimal())
+            .sum();
         assert!((shares - Decimal::ONE).abs() < dec!(0.0000000000000000001));
     }
 
@@ -430,7 +436,10 @@ mod tests {
         let back: FinancialEnvelope = serde_json::from_str(&json).unwrap();
         assert_eq!(back.total(), Money::from_pounds(1_000));
         let bad = json.replace("\"1000.00\"", "\"1.00\"");
-        assert!(serde_json::from_str::<FinancialEnvelope>(&bad).is_err(), "{bad}");
+        assert!(
+            serde_json::from_str::<FinancialEnvelope>(&bad).is_err(),
+            "{bad}"
+        );
     }
 
     #[test]

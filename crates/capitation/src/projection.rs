@@ -163,7 +163,9 @@ pub fn age_weighted_change(
     }
     Ok(AgeWeightedChange {
         weights: bands.iter().map(|b| b.weight).collect(),
-        factor: weighted_later.checked_div(weighted_earlier).ok_or_else(overflow)?,
+        factor: weighted_later
+            .checked_div(weighted_earlier)
+            .ok_or_else(overflow)?,
         bands: growth,
         weighted_earlier,
         weighted_later,
@@ -312,7 +314,11 @@ pub fn project(
             format!("population change {label}"),
             population_factor,
         ),
-        (StepKind::Uplift, "uplift".to_owned(), assumptions.uplift.factor()),
+        (
+            StepKind::Uplift,
+            "uplift".to_owned(),
+            assumptions.uplift.factor(),
+        ),
         (
             StepKind::Efficiency,
             "efficiency".to_owned(),
@@ -507,7 +513,15 @@ mod tests {
             p.total().unwrap(),
             Money::sum(p.years.iter().map(|y| y.value)).unwrap()
         );
-        let none = project("x", Money::from_pounds(5), dec!(1), &assumptions(0, 0), "2017/18".parse().unwrap(), 0).unwrap();
+        let none = project(
+            "x",
+            Money::from_pounds(5),
+            dec!(1),
+            &assumptions(0, 0),
+            "2017/18".parse().unwrap(),
+            0,
+        )
+        .unwrap();
         assert_eq!(none.final_value(), Money::from_pounds(5));
     }
 
@@ -515,14 +529,38 @@ mod tests {
     fn projection_errors() {
         let fy: FinancialYear = "2017/18".parse().unwrap();
         assert!(matches!(
-            project("x", Money::from_pounds(1), dec!(-1), &assumptions(0, 0), fy, 1),
+            project(
+                "x",
+                Money::from_pounds(1),
+                dec!(-1),
+                &assumptions(0, 0),
+                fy,
+                1
+            ),
             Err(Error::InvalidProjection { .. })
         ));
         assert!(matches!(
-            project("x", Money::from_pounds(1), dec!(1), &assumptions(0, -1), fy, 1),
+            project(
+                "x",
+                Money::from_pounds(1),
+                dec!(1),
+                &assumptions(0, -1),
+                fy,
+                1
+            ),
             Err(Error::InvalidProjection { .. })
         ));
-        assert!(project("x", Money::from_pounds(1), dec!(1), &assumptions(0, 101), fy, 1).is_err());
+        assert!(
+            project(
+                "x",
+                Money::from_pounds(1),
+                dec!(1),
+                &assumptions(0, 101),
+                fy,
+                1
+            )
+            .is_err()
+        );
         let growth = band_growth(&area(2019, 10, 10), &area(2020, 11, 12), &bands()).unwrap();
         let seg = |band: &str| SegmentBudgetBase {
             segment: "s".into(),

@@ -289,7 +289,7 @@ impl MidYearEstimates {
     /// for age in 0..90 { csv.push_str(&format!(",{age}")); }
     /// csv.push_str(",90+,,\nE08000026,Coventry,Metropolitan District,\"1,001\"");
     /// csv.push_str(",\"1,000\"");
-    /// for _ in 1..91 { csv.push_str(",0"); }
+    /// for _ in 1..90 { csv.push_str(",0"); }
     /// csv.push_str(",1,,\n,,,\n");
     /// let est = MidYearEstimates::from_bytes(csv.as_bytes(), "example.csv", 2020)?;
     /// assert_eq!(est.area("E08000026")?.all_ages(), 1_001);

@@ -231,7 +231,7 @@ impl WeightedPopulations {
     /// let wp = WeightedPopulations::from_bytes(csv.as_bytes(), "wp.csv")?;
     /// let places = wp.need_indices(Grouping::District, WeightedComponent::CoreServices)?;
     /// assert_eq!(places[1].name, "Coventry");
-    /// assert_eq!(places[1].index.to_string(), "0.9");
+    /// assert_eq!(places[1].index, rust_decimal::Decimal::new(9, 1));
     /// # Ok::<(), capitation::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8], file: &str) -> Result<WeightedPopulations> {
