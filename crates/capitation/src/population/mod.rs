@@ -3,7 +3,7 @@
 //!
 //! Both readers take bytes or a path and a file name for their messages: every error names the
 //! file, the 1-based line and the 1-based column (field) at fault, as
-//! [`Error::PopulationFile`](crate::Error::PopulationFile).
+//! [`Error::PopulationFile`].
 
 pub mod ons;
 pub mod weighted;
