@@ -16,15 +16,20 @@
 
 use std::collections::BTreeMap;
 
+use route_map::capitation::budget::{SegmentBaseline, per_head_rates};
 use route_map::capitation::budget_check::{PrintedNumber, PrintedSegmentRow};
 use route_map::capitation::envelope::{LineFactor, coventry_and_warwickshire_out_of_hospital};
 use route_map::capitation::population::{AgeBand, MidYearEstimates};
 use route_map::capitation::projection::{
     AgeWeightedChange, CostWeightedBand, ProjectionAssumptions, age_weighted_change,
 };
-use route_map::core::{Rate, RoundingRule, SourceRef};
+use route_map::core::{Money, Rate, RoundingRule, SourceRef};
 use rust_decimal::Decimal;
 use serde::Deserialize;
+
+/// Displayed figures round half away from zero, as the published tables do.
+const HALF_UP: rust_decimal::RoundingStrategy =
+    rust_decimal::RoundingStrategy::MidpointAwayFromZero;
 
 const ONS_EXTRACT: &str =
     include_str!("../crates/capitation/data/ons_mye_coventry_warwickshire_2019_2020.toml");
@@ -95,29 +100,42 @@ fn devon_cost_weights() -> AnyResult<Vec<CostWeightedBand>> {
             .total_spend_millions
             .map_or(Decimal::ZERO, PrintedNumber::value);
     }
-    let per_head = |band: &str| -> AnyResult<Decimal> {
-        let (pop, spend) = sums.get(band).ok_or("band missing from the Devon table")?;
-        Ok((spend * Decimal::from(1_000) / pop).round_dp(2))
-    };
     // Devon prints children as 0-16 and adults as 16-69; 16-year-olds are counted as adults.
-    Ok(vec![
-        CostWeightedBand {
-            band: AgeBand::new("0-15", 0, Some(15))?,
-            weight: per_head("Children 0-16")?,
-        },
-        CostWeightedBand {
-            band: AgeBand::new("16-69", 16, Some(69))?,
-            weight: per_head("Adults 16-69")?,
-        },
-        CostWeightedBand {
-            band: AgeBand::new("70+", 70, None)?,
-            weight: per_head("Elderly 70+")?,
-        },
-    ])
+    let bands = [
+        ("Children 0-16", AgeBand::new("0-15", 0, Some(15))?),
+        ("Adults 16-69", AgeBand::new("16-69", 16, Some(69))?),
+        ("Elderly 70+", AgeBand::new("70+", 70, None)?),
+    ];
+    let mut baselines = Vec::new();
+    for (devon_band, band) in &bands {
+        let (pop, spend) = sums
+            .get(devon_band)
+            .ok_or("band missing from the Devon table")?;
+        baselines.push(SegmentBaseline {
+            segment: band.label().to_owned(),
+            population: pop * Decimal::from(1_000),
+            spend: Money::from_decimal_rounded(
+                spend * Decimal::from(1_000_000),
+                RoundingRule::HalfAwayFromZero,
+            ),
+        });
+    }
+    let rates = per_head_rates(&baselines, RoundingRule::HalfAwayFromZero)?;
+    Ok(bands
+        .into_iter()
+        .zip(rates)
+        .map(|((_, band), rate)| CostWeightedBand {
+            band,
+            weight: rate.exact,
+        })
+        .collect())
 }
 
 fn pct(d: Decimal) -> String {
-    format!("{}%", (d * Decimal::ONE_HUNDRED).round_dp(2))
+    format!(
+        "{}%",
+        (d * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, HALF_UP)
+    )
 }
 
 fn print_change(name: &str, change: &AgeWeightedChange) {
@@ -126,8 +144,9 @@ fn print_change(name: &str, change: &AgeWeightedChange) {
     println!("|---|---:|---:|---:|---:|");
     for (g, w) in change.bands.iter().zip(&change.weights) {
         println!(
-            "| {} | {w} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             g.band.label(),
+            w.round_dp_with_strategy(2, HALF_UP),
             g.earlier,
             g.later,
             pct(g.factor - Decimal::ONE)
@@ -248,7 +267,7 @@ fn main() -> AnyResult<()> {
                 "- {}: {} x {} = {}",
                 s.name,
                 s.before,
-                s.factor.round_dp(6),
+                s.factor.round_dp_with_strategy(6, HALF_UP),
                 s.after
             );
         }

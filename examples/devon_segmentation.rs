@@ -21,6 +21,10 @@ use route_map::core::{RoundingRule, SourceRef};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+/// Displayed figures round half away from zero, as the published tables do.
+const HALF_UP: rust_decimal::RoundingStrategy =
+    rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+
 const TABLE: &str = include_str!("../tests/cases/capitation/devon_table.toml");
 
 #[derive(Deserialize)]
@@ -64,12 +68,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("| Segment | Implied (£m) | Allowed range (£m) | Printed (£m) | Verdict |");
     println!("|---|---:|---:|---:|---|");
     for (r, c) in table.row.iter().zip(&checks) {
-        let implied = c
-            .implied_millions
-            .map_or_else(|| "-".to_owned(), |d| d.round_dp(2).to_string());
+        let implied = c.implied_millions.map_or_else(
+            || "-".to_owned(),
+            |d| d.round_dp_with_strategy(2, HALF_UP).to_string(),
+        );
         let range = c.implied_range.map_or_else(
             || "-".to_owned(),
-            |(lo, hi)| format!("{} to {}", lo.round_dp(2), hi.round_dp(2)),
+            |(lo, hi)| {
+                format!(
+                    "{} to {}",
+                    lo.round_dp_with_strategy(2, HALF_UP),
+                    hi.round_dp_with_strategy(2, HALF_UP)
+                )
+            },
         );
         let verdict = match c.verdict {
             RowVerdict::Consistent => "consistent",
@@ -100,7 +111,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         inconsistent.len()
     );
     for c in &inconsistent {
-        let d = c.difference_millions.unwrap_or_default().round_dp(1);
+        let d = c
+            .difference_millions
+            .unwrap_or_default()
+            .round_dp_with_strategy(1, HALF_UP);
         let direction = if d.is_sign_negative() {
             "below"
         } else {
@@ -112,7 +126,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             d.abs(),
             c.population_implied_thousands
                 .unwrap_or_default()
-                .round_dp(2)
+                .round_dp_with_strategy(2, HALF_UP)
         );
     }
 
@@ -136,12 +150,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         all_spend += spend;
         println!(
             "| {band} | {pop} | {spend} | {} |",
-            (spend * Decimal::from(1_000) / pop).round_dp(0)
+            (spend * Decimal::from(1_000) / pop).round_dp_with_strategy(0, HALF_UP)
         );
     }
     println!(
         "| All | {all_pop} | {all_spend} | {} |",
-        (all_spend * Decimal::from(1_000) / all_pop).round_dp(0)
+        (all_spend * Decimal::from(1_000) / all_pop).round_dp_with_strategy(0, HALF_UP)
     );
 
     // Per-head rates from the printed totals, and the budget they give back.
@@ -169,7 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "| {} | {printed} | {} | {} |",
             rate.segment,
             rate.rate,
-            (rate.rate.as_decimal() - printed).round_dp(2)
+            (rate.rate.as_decimal() - printed).round_dp_with_strategy(2, HALF_UP)
         );
     }
     println!(
