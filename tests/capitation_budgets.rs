@@ -194,6 +194,41 @@ fn envelope_shared_by_need_to_the_penny() {
     assert!(shared.lines[1].relative_need.unwrap() > Decimal::ONE);
 }
 
+#[derive(Deserialize)]
+struct AllocationCases {
+    source: SourceRef,
+    case: Vec<AllocationCase>,
+}
+
+#[derive(Deserialize)]
+struct AllocationCase {
+    name: String,
+    total: Money,
+    targets: Vec<(String, Decimal)>,
+    expected: Vec<Money>,
+}
+
+#[test]
+fn allocation_cases() {
+    let text = std::fs::read_to_string(cases_dir().join("budgets/allocation.toml")).unwrap();
+    let cases: AllocationCases = toml::from_str(&text).unwrap();
+    assert!(!cases.source.title.is_empty());
+    for case in cases.case {
+        let targets: Vec<AllocationTarget> = case
+            .targets
+            .iter()
+            .map(|(id, weight)| AllocationTarget {
+                id: id.clone(),
+                weight: *weight,
+            })
+            .collect();
+        let parts = allocate(case.total, &targets).unwrap();
+        let amounts: Vec<Money> = parts.iter().map(|p| p.amount).collect();
+        assert_eq!(amounts, case.expected, "{}", case.name);
+        assert_eq!(Money::sum(amounts).unwrap(), case.total, "{}", case.name);
+    }
+}
+
 fn data_dir() -> PathBuf {
     PathBuf::from(
         std::env::var("ROUTE_MAP_DATA_DIR")

@@ -693,4 +693,38 @@ mod tests {
         assert!(ok.contains(200) && !ok.contains(4));
         assert_eq!(a.label(), "0-15");
     }
+
+    fn with_separators(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_estimates_read_back(ages in proptest::collection::vec(0u64..2_000_000, 91), blanks in 0usize..4) {
+            let total: u64 = ages.iter().sum();
+            let mut text = format!("{},,\nE08000026,Coventry,Metropolitan District,\"{}\"", header(), with_separators(total));
+            for a in &ages {
+                text.push_str(&format!(",\"{}\"", with_separators(*a)));
+            }
+            text.push_str(",,\n");
+            for _ in 0..blanks {
+                text.push_str(",,,,\n");
+            }
+            let est = read(&text).unwrap();
+            let area = est.area("E08000026").unwrap();
+            proptest::prop_assert_eq!(area.all_ages(), total);
+            for (i, a) in ages.iter().enumerate() {
+                proptest::prop_assert_eq!(area.age(u8::try_from(i).unwrap()), Some(*a));
+            }
+            proptest::prop_assert_eq!(est.blank_rows(), blanks);
+        }
+    }
 }
