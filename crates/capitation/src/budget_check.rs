@@ -29,13 +29,12 @@ impl PrintedNumber {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidProjection`] (context `printed number`) for text that is not a
-    /// non-negative decimal.
+    /// [`Error::InvalidPrintedNumber`] for text that is not a decimal,
+    /// [`Error::NegativeBudgetInput`] for a negative one.
     pub fn parse(text: &str) -> Result<PrintedNumber> {
         let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
-        let value = Decimal::from_str_exact(&cleaned).map_err(|_| Error::InvalidProjection {
-            context: "printed number".into(),
-            reason: format!("{text:?} is not a decimal number"),
+        let value = Decimal::from_str_exact(&cleaned).map_err(|_| Error::InvalidPrintedNumber {
+            text: text.to_owned(),
         })?;
         if value.is_sign_negative() && !value.is_zero() {
             return Err(Error::NegativeBudgetInput {
@@ -282,8 +281,14 @@ mod tests {
         assert_eq!(q.value(), dec!(1384));
         assert_eq!(q.decimals(), 0);
         assert_eq!("0.0".parse::<PrintedNumber>().unwrap().low(), dec!(0));
-        assert!("-1".parse::<PrintedNumber>().is_err());
-        assert!("x".parse::<PrintedNumber>().is_err());
+        assert!(matches!(
+            "-1".parse::<PrintedNumber>(),
+            Err(Error::NegativeBudgetInput { .. })
+        ));
+        assert!(matches!(
+            "x".parse::<PrintedNumber>(),
+            Err(Error::InvalidPrintedNumber { .. })
+        ));
         assert!(serde_json::from_str::<PrintedNumber>("\"abc\"").is_err());
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"26.0\"");
     }

@@ -94,6 +94,12 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A figure typed from a published table is not a non-negative decimal.
+    #[error("printed figure {text:?} is not a decimal number")]
+    InvalidPrintedNumber {
+        /// The text given.
+        text: String,
+    },
     /// The crate's embedded budget data failed to parse (a build defect, reported not panicked).
     #[error("embedded data {name} is invalid: {reason}")]
     BudgetData {
