@@ -2,6 +2,7 @@
 
 mod appraisal;
 mod capitation;
+mod capitation_budgets;
 mod core_vocabulary;
 mod governance;
 mod outcomes;

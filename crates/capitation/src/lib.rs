@@ -1,6 +1,135 @@
-//! capitation (under construction).
+//! capitation: population segmentation, capitated budgets, the financial envelope and the
+//! payment engine.
+//!
+//! ```
+//! use capitation::budget::{need_weighted_budget, per_head_rates, NeedWeightedUnit, SegmentBaseline};
+//! use capitation::envelope::coventry_and_warwickshire_out_of_hospital;
+//! use capitation::projection::ProjectionAssumptions;
+//! use route_map_core::{Money, Rate, RoundingRule};
+//! use rust_decimal::Decimal;
+//!
+//! // Seed 003: the in-scope services of four commissioning places, 2017/18.
+//! let envelope = coventry_and_warwickshire_out_of_hospital()?;
+//! assert_eq!(envelope.total(), "57428020".parse()?);
+//!
+//! // Projected over a five-year contract: 1% population growth, 2% uplift, 2% efficiency.
+//! let assumptions = ProjectionAssumptions {
+//!     uplift: Rate::from_percent(2)?,
+//!     efficiency: Rate::from_percent(2)?,
+//!     rounding: RoundingRule::DEFAULT,
+//! };
+//! let projected = envelope.project(Decimal::new(101, 2), &assumptions, 5)?;
+//! assert_eq!(projected.years.len(), 5);
+//!
+//! // Per-head rates from a base year, and a budget shared by need to the penny.
+//! let rates = per_head_rates(
+//!     &[SegmentBaseline { segment: "Elderly with dementia".into(), population: Decimal::from(5_600), spend: "84700000".parse()? }],
+//!     RoundingRule::DEFAULT,
+//! )?;
+//! assert_eq!(rates[0].rate, "15125.00".parse()?);
+//! let unit = |id: &str, p: i64, w: i64| NeedWeightedUnit { id: id.into(), population: p.into(), weighted: w.into() };
+//! let shared = need_weighted_budget(envelope.total(), &[unit("Coventry", 440_726, 413_793), unit("Warwickshire", 632_217, 615_915)])?;
+//! assert_eq!(Money::sum(shared.lines.iter().map(|l| l.amount))?, envelope.total());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - [`population`]: readers for ONS mid-year estimates by single year of age and NHS England
+//!   weighted populations per GP practice; need indices by ICB, CCG, place or practice.
+//! - [`budget`]: per-head rates by segment, capitated budgets, need-weighted budgets and
+//!   allocation to places, practices or lots to the penny.
+//! - [`projection`]: population change by age from ONS estimates, uplift and efficiency, year by
+//!   year with every step named.
+//! - [`envelope`]: the financial envelope of in-scope services, commissioners' contributions
+//!   and the value over a contract's length; the seed 003 envelope embedded with its source.
+//! - [`budget_check`]: checking a published segmentation table (population x spend per head
+//!   against total spend within the printed rounding).
+//! - [`payment`]: the payment engine.
+//!
+//! # Rounding policy
+//!
+//! Money is whole pence. Per-head rates are kept exact and rounded for display by a named
+//! [`route_map_core::RoundingRule`]; every projection step rounds to pence by the rule its
+//! assumptions name; allocations use the largest-remainder method so parts sum to the whole.
 
+pub mod budget;
+pub mod budget_check;
+pub mod envelope;
 pub mod error;
 pub mod payment;
+pub mod population;
+pub mod projection;
 
+pub use budget::{PerHeadRate, SegmentBaseline};
+pub use envelope::FinancialEnvelope;
 pub use error::{Error, Result};
+pub use population::{MidYearEstimates, WeightedPopulations};
+pub use projection::ProjectionAssumptions;
+
+/// The crate's input models by file stem, with their JSON Schemas.
+#[must_use]
+pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
+    vec![
+        (
+            "segment_baseline",
+            schemars::schema_for!(budget::SegmentBaseline),
+        ),
+        (
+            "segment_population",
+            schemars::schema_for!(budget::SegmentPopulation),
+        ),
+        (
+            "need_weighted_unit",
+            schemars::schema_for!(budget::NeedWeightedUnit),
+        ),
+        (
+            "allocation_target",
+            schemars::schema_for!(budget::AllocationTarget),
+        ),
+        (
+            "financial_envelope",
+            schemars::schema_for!(envelope::FinancialEnvelope),
+        ),
+        ("line_factor", schemars::schema_for!(envelope::LineFactor)),
+        (
+            "projection_assumptions",
+            schemars::schema_for!(projection::ProjectionAssumptions),
+        ),
+        (
+            "segment_budget_base",
+            schemars::schema_for!(projection::SegmentBudgetBase),
+        ),
+        (
+            "cost_weighted_band",
+            schemars::schema_for!(projection::CostWeightedBand),
+        ),
+        ("age_band", schemars::schema_for!(population::AgeBand)),
+        (
+            "printed_segment_row",
+            schemars::schema_for!(budget_check::PrintedSegmentRow),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schemas_are_listed_once_each() {
+        let schemas = super::input_schemas();
+        let names: std::collections::BTreeSet<_> = schemas.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), schemas.len());
+        for (name, schema) in schemas {
+            assert!(serde_json::to_string(&schema).unwrap().len() > 10, "{name}");
+        }
+    }
+
+    #[test]
+    fn validated_models_publish_their_raw_input_schema() {
+        let text = serde_json::to_string(&schemars::schema_for!(crate::FinancialEnvelope)).unwrap();
+        assert!(text.contains("stated_total"));
+        let band =
+            serde_json::to_string(&schemars::schema_for!(crate::population::AgeBand)).unwrap();
+        assert!(band.contains("label"));
+    }
+}
