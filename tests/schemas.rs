@@ -14,6 +14,7 @@ type Schemas = Vec<(&'static str, schemars::Schema)>;
 fn all_schemas() -> Vec<(&'static str, Schemas)> {
     vec![
         ("governance", route_map::governance::input_schemas()),
+        ("capitation", route_map::capitation::input_schemas()),
         // SCHEMA-CRATES
     ]
 }
