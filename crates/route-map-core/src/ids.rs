@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OdsShape {
-    /// `R` plus two characters: an NHS trust or foundation trust (`RYG`).
+    /// `R` or `T` plus two characters: an NHS trust or foundation trust (`RYG`, `TAJ`).
     NhsTrust,
     /// Two digits and a letter: a clinical commissioning group (`05A`).
     Ccg,
@@ -80,7 +80,7 @@ impl OdsCode {
         let b = self.0.as_bytes();
         let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         match b {
-            [b'R', _, _] => OdsShape::NhsTrust,
+            [b'R' | b'T', _, _] => OdsShape::NhsTrust,
             [b'Q', _, _] => OdsShape::QCode,
             [d1, d2, l]
                 if d1.is_ascii_digit() && d2.is_ascii_digit() && l.is_ascii_alphabetic() =>
@@ -287,6 +287,7 @@ mod tests {
     fn ods_shapes() {
         let shape = |s: &str| OdsCode::new(s).unwrap().shape();
         assert_eq!(shape("RYG"), OdsShape::NhsTrust);
+        assert_eq!(shape("TAJ"), OdsShape::NhsTrust);
         assert_eq!(shape("05A"), OdsShape::Ccg);
         assert_eq!(shape("QWU"), OdsShape::QCode);
         assert_eq!(shape("M85001"), OdsShape::GpPractice);

@@ -36,10 +36,14 @@
 //! fractions of a penny takes a [`RoundingRule`]; [`RoundingRule::DEFAULT`] is half away from
 //! zero, as spreadsheets round.
 
+pub mod budget;
 pub mod calendar;
+mod data;
 pub mod error;
+pub mod geography;
 pub mod ids;
 pub mod money;
+pub mod organisation;
 pub mod period;
 pub mod rate;
 #[cfg(feature = "proptest")]
