@@ -46,6 +46,7 @@ pub mod money;
 pub mod organisation;
 pub mod period;
 pub mod rate;
+pub mod route_map;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod timeline;
