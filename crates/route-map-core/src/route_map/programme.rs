@@ -635,3 +635,201 @@ impl From<Programme> for RawProgramme {
         p.raw
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    pub(crate) fn step(id: &str, deps: &[&str], days: u32) -> PlannedStep {
+        PlannedStep {
+            id: id.into(),
+            name: format!("Step {id}"),
+            route_map: vec![],
+            depends_on: deps.iter().map(|s| (*s).to_owned()).collect(),
+            working_days: days,
+            not_before: None,
+            may_send_back: vec![],
+            note: None,
+        }
+    }
+
+    pub(crate) fn raw(steps: Vec<PlannedStep>) -> RawProgramme {
+        RawProgramme {
+            name: "p".into(),
+            start: d(2017, 4, 3),
+            steps,
+            records: vec![],
+        }
+    }
+
+    fn decision() -> Decision {
+        Decision {
+            what: "agreed".into(),
+            by: "Board".into(),
+            evidence: vec!["paper".into()],
+        }
+    }
+
+    fn chain() -> Programme {
+        let mut c = step("c", &["b"], 5);
+        c.may_send_back = vec!["a".into()];
+        Programme::new(raw(vec![step("a", &[], 5), step("b", &["a"], 5), c])).unwrap()
+    }
+
+    #[test]
+    fn a_cycle_in_step_dependencies_is_a_typed_error_naming_the_loop() {
+        let err = Programme::new(raw(vec![
+            step("scope", &["procure"], 1),
+            step("design", &["scope"], 1),
+            step("procure", &["design"], 1),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::DependencyCycle {
+                cycle: vec![
+                    "scope".into(),
+                    "procure".into(),
+                    "design".into(),
+                    "scope".into()
+                ]
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "dependency cycle among steps: scope -> procure -> design -> scope"
+        );
+    }
+
+    #[test]
+    fn bad_plans_are_typed_errors() {
+        assert!(matches!(
+            Programme::new(raw(vec![step("a", &["zz"], 1)])),
+            Err(Error::Unknown { .. })
+        ));
+        assert!(matches!(
+            Programme::new(raw(vec![step("a", &[], 1), step("a", &[], 1)])),
+            Err(Error::Duplicate { .. })
+        ));
+        let mut s = step("a", &[], 1);
+        s.route_map = vec!["workstream.nope".into()];
+        assert!(matches!(
+            Programme::new(raw(vec![s])),
+            Err(Error::Unknown { .. })
+        ));
+        let mut s = step("b", &[], 1);
+        s.may_send_back = vec!["a".into()];
+        assert!(matches!(
+            Programme::new(raw(vec![step("a", &[], 1), s])),
+            Err(Error::Invalid { .. })
+        ));
+        assert!(matches!(
+            Programme::new(raw(vec![step(" ", &[], 1)])),
+            Err(Error::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn records_respect_order_dependencies_and_state() {
+        let mut p = chain();
+        assert!(matches!(
+            p.start("b", d(2017, 4, 3)),
+            Err(Error::StepBlocked { ref blocked_by, .. }) if blocked_by == &["a".to_owned()]
+        ));
+        assert!(matches!(
+            p.complete("b", d(2017, 4, 3), decision()),
+            Err(Error::StepBlocked { .. })
+        ));
+        assert!(matches!(
+            p.start("a", d(2017, 4, 2)),
+            Err(Error::Invalid { .. })
+        ));
+        p.start("a", d(2017, 4, 3)).unwrap();
+        assert!(matches!(
+            p.start("a", d(2017, 4, 4)),
+            Err(Error::Invalid { .. })
+        ));
+        let empty = Decision {
+            what: String::new(),
+            by: "Board".into(),
+            evidence: vec![],
+        };
+        assert!(matches!(
+            p.complete("a", d(2017, 4, 10), empty),
+            Err(Error::Invalid { .. })
+        ));
+        p.complete("a", d(2017, 4, 10), decision()).unwrap();
+        assert!(matches!(
+            p.complete("a", d(2017, 4, 11), decision()),
+            Err(Error::Invalid { .. })
+        ));
+        let err = p.start("b", d(2017, 4, 9)).unwrap_err();
+        assert!(matches!(err, Error::RecordOutOfOrder { .. }), "{err}");
+        assert!(err.to_string().contains("2017-04-09"), "{err}");
+        assert!(matches!(
+            p.start("zz", d(2017, 4, 11)),
+            Err(Error::Unknown { .. })
+        ));
+        assert!(matches!(
+            p.send_back("c", d(2017, 4, 11), &["a"], "r"),
+            Err(Error::Invalid { .. })
+        ));
+        assert_eq!(p.decisions().count(), 1);
+        assert_eq!(p.records().len(), 2);
+    }
+
+    #[test]
+    fn sending_back_flags_the_step_and_everything_after_it_that_had_started() {
+        let mut p = chain();
+        p.complete("a", d(2017, 4, 10), decision()).unwrap();
+        p.complete("b", d(2017, 4, 20), decision()).unwrap();
+        p.start("c", d(2017, 4, 21)).unwrap();
+        assert!(matches!(
+            p.send_back("c", d(2017, 4, 25), &["b"], "not allowed"),
+            Err(Error::Invalid { .. })
+        ));
+        assert!(p.send_back("c", d(2017, 4, 25), &["a"], " ").is_err());
+        p.send_back("c", d(2017, 4, 25), &["a"], "market cannot respond")
+            .unwrap();
+        let s = p.standing(d(2017, 4, 25));
+        let revisit: Vec<&str> = s.to_revisit().map(|s| s.id.as_str()).collect();
+        assert_eq!(revisit, ["a", "b", "c"]);
+        let ready: Vec<&str> = s.ready().map(|s| s.id.as_str()).collect();
+        assert_eq!(ready, ["a"]);
+        assert_eq!(s.step("c").unwrap().blocked_by, ["b"]);
+        assert!(
+            s.step("a")
+                .unwrap()
+                .status
+                .to_string()
+                .contains("sent back by c")
+        );
+        // Before the send-back, everything was fine.
+        let before = p.standing(d(2017, 4, 24));
+        assert_eq!(before.done().count(), 2);
+        assert_eq!(before.in_progress().count(), 1);
+        assert_eq!(before.to_revisit().count(), 0);
+        // The revisited step can be redone, then its dependants.
+        p.complete("a", d(2017, 5, 2), decision()).unwrap();
+        p.complete("b", d(2017, 5, 9), decision()).unwrap();
+        p.complete("c", d(2017, 5, 16), decision()).unwrap();
+        assert_eq!(p.standing(d(2017, 5, 16)).done().count(), 3);
+    }
+
+    #[test]
+    fn serde_replays_and_validates_records() {
+        let mut p = chain();
+        p.complete("a", d(2017, 4, 10), decision()).unwrap();
+        p.start("b", d(2017, 4, 11)).unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains(r#""event":"completed""#), "{json}");
+        let back: Programme = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, p);
+        let swapped = json.replace("2017-04-10", "2017-04-12");
+        assert!(serde_json::from_str::<Programme>(&swapped).is_err());
+    }
+}

@@ -238,3 +238,91 @@ impl Programme {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::programme::tests::{d, raw, step};
+    use super::super::programme::{Decision, Programme};
+    use super::*;
+
+    fn cal() -> &'static WorkingDayCalendar {
+        WorkingDayCalendar::england_and_wales().unwrap()
+    }
+
+    fn decision() -> Decision {
+        Decision {
+            what: "done".into(),
+            by: "Board".into(),
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn forward_and_backward_passes_give_dates_slack_and_the_critical_path() {
+        // a(5) -> b(10) -> d(0); a -> c(3) -> d. Over Christmas 2017.
+        let p = Programme::new(raw(vec![
+            step("a", &[], 5),
+            step("b", &["a"], 10),
+            step("c", &["a"], 3),
+            step("d", &["b", "c"], 0),
+        ]))
+        .unwrap();
+        let s = p.schedule(d(2017, 12, 18), cal()).unwrap();
+        let a = s.step("a").unwrap();
+        assert_eq!((a.start, a.finish), (d(2017, 12, 18), d(2017, 12, 22)));
+        let b = s.step("b").unwrap();
+        // 27 Dec to 10 Jan skips Christmas, Boxing Day, New Year's Day and weekends.
+        assert_eq!((b.start, b.finish), (d(2017, 12, 27), d(2018, 1, 10)));
+        let c = s.step("c").unwrap();
+        assert_eq!(c.slack_working_days, 7);
+        assert!(!c.critical);
+        let m = s.step("d").unwrap();
+        assert_eq!((m.start, m.finish), (d(2018, 1, 11), d(2018, 1, 11)));
+        assert_eq!(s.critical_path, ["a", "b", "d"]);
+        assert_eq!(s.finish, d(2018, 1, 11));
+    }
+
+    #[test]
+    fn done_in_progress_and_fixed_dates() {
+        let mut fixed = step("go_live", &["sign"], 0);
+        fixed.not_before = Some(d(2018, 4, 1));
+        let mut p = Programme::new(raw(vec![
+            step("options", &[], 20),
+            step("negotiate", &["options"], 20),
+            step("sign", &["negotiate"], 0),
+            fixed,
+        ]))
+        .unwrap();
+        p.complete("options", d(2017, 7, 19), decision()).unwrap();
+        p.start("negotiate", d(2017, 7, 24)).unwrap();
+        let s = p.schedule(d(2017, 8, 7), cal()).unwrap();
+        let o = s.step("options").unwrap();
+        assert_eq!(o.basis, ScheduleBasis::Recorded);
+        assert_eq!(o.finish, d(2017, 7, 19));
+        let n = s.step("negotiate").unwrap();
+        assert_eq!(n.basis, ScheduleBasis::InProgress);
+        assert_eq!(n.start, d(2017, 7, 24));
+        // 10 working days spent (24 Jul to 4 Aug); 10 remain from 7 Aug.
+        assert_eq!(n.remaining_working_days, 10);
+        assert_eq!(n.finish, d(2017, 8, 18));
+        // Easter Monday 2 April 2018: the first working day on or after 1 April is the 3rd.
+        let g = s.step("go_live").unwrap();
+        assert_eq!(g.start, d(2018, 4, 3));
+        assert_eq!(s.critical_path, ["go_live"]);
+        assert!(s.step("sign").unwrap().slack_working_days > 100);
+        // Long after the planned end, the step in progress is overrunning.
+        let late = p.schedule(d(2017, 12, 1), cal()).unwrap();
+        let n = late.step("negotiate").unwrap();
+        assert!(n.overrunning);
+        assert_eq!(n.remaining_working_days, 1);
+    }
+
+    #[test]
+    fn dates_outside_the_calendar_are_errors() {
+        let p = Programme::new(raw(vec![step("a", &[], 5)])).unwrap();
+        assert!(matches!(
+            p.schedule(d(2031, 1, 1), cal()),
+            Err(crate::Error::DateOutOfRange { .. })
+        ));
+    }
+}
