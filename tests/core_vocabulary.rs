@@ -1,1 +1,250 @@
-//! Integration tests: core.
+//! Integration tests: core vocabulary through the facade, the issue's "must show" cases, and
+//! property tests of programme scheduling.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use route_map::core::budget::ScopeFilter;
+use route_map::core::cases::coventry_and_warwickshire_ooh;
+use route_map::core::organisation::{OrganisationKind, RawOrganisation};
+use route_map::core::route_map::{
+    Decision, PlannedStep, Programme, RawProgramme, RouteMap, StepGroup, StepStatus,
+};
+use route_map::core::{
+    Error, FinancialYear, Money, OdsCode, Organisation, SourceRef, Timeline, WorkingDayCalendar,
+};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn step(id: &str, deps: &[&str], days: u32) -> PlannedStep {
+    PlannedStep {
+        id: id.into(),
+        name: id.into(),
+        route_map: vec![],
+        depends_on: deps.iter().map(|s| (*s).to_owned()).collect(),
+        working_days: days,
+        not_before: None,
+        may_send_back: vec![],
+        note: None,
+    }
+}
+
+#[test]
+fn coventry_total_allocated_by_the_four_ccg_values_returns_them() {
+    let values = [21_715_000i64, 21_700_479, 5_313_621, 8_698_920];
+    let total: Money = "£57,428,020".parse().unwrap();
+    let weights: Vec<Decimal> = values.iter().map(|v| Decimal::from(*v)).collect();
+    let parts = total.allocate(&weights).unwrap();
+    assert_eq!(parts, values.map(Money::from_pounds).to_vec());
+    let case = coventry_and_warwickshire_ooh().unwrap();
+    assert_eq!(case.scope.total(ScopeFilter::In).unwrap(), total);
+}
+
+#[test]
+fn awkward_allocations_behave_as_documented() {
+    assert_eq!(
+        Money::from_pence(1).split(3).unwrap(),
+        [Money::from_pence(1), Money::ZERO, Money::ZERO]
+    );
+    let parts = Money::from_pence(7)
+        .allocate(&[dec!(0), dec!(2), dec!(0), dec!(1)])
+        .unwrap();
+    assert_eq!(
+        parts,
+        [
+            Money::ZERO,
+            Money::from_pence(5),
+            Money::ZERO,
+            Money::from_pence(2)
+        ]
+    );
+}
+
+#[test]
+fn every_bad_input_named_in_the_issue_is_a_typed_error() {
+    let fy = "2017/19".parse::<FinancialYear>().unwrap_err();
+    assert!(matches!(fy, Error::InvalidFinancialYear { .. }), "{fy}");
+    assert!(fy.to_string().contains("2017/19"));
+
+    let m = Money::from_pounds(10);
+    let neg = m.allocate(&[dec!(1), dec!(-1)]).unwrap_err();
+    assert!(
+        matches!(neg, Error::NegativeWeight { index: 1, .. }),
+        "{neg}"
+    );
+    assert_eq!(m.allocate(&[dec!(0), dec!(0)]), Err(Error::ZeroWeights));
+
+    let huge = Money::from_decimal(Decimal::MAX.trunc()).unwrap();
+    let overflow = huge.checked_add(huge).unwrap_err();
+    assert!(matches!(overflow, Error::Overflow { .. }), "{overflow}");
+
+    let unsorted = Timeline::builder("threshold")
+        .starting(d(2018, 1, 1), 1, SourceRef::new("s"))
+        .starting(d(2016, 1, 1), 2, SourceRef::new("s"))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(unsorted, Error::UnsortedTimeline { .. }),
+        "{unsorted}"
+    );
+
+    let shape = "05-A".parse::<OdsCode>().unwrap_err();
+    assert!(matches!(shape, Error::InvalidIdentifier { .. }), "{shape}");
+    let mismatch = Organisation::new(RawOrganisation {
+        id: "RYG".into(),
+        name: "Coventry and Warwickshire Partnership NHS Trust".into(),
+        kind: OrganisationKind::Ccg,
+        ods: Some("RYG".parse().unwrap()),
+        gss: None,
+        operating_from: None,
+        operating_until: None,
+        successor: None,
+    })
+    .unwrap_err();
+    assert!(
+        matches!(mismatch, Error::IdentifierMismatch { .. }),
+        "{mismatch}"
+    );
+
+    let cycle = Programme::new(RawProgramme {
+        name: "p".into(),
+        start: d(2017, 4, 1),
+        steps: vec![
+            step("scope", &["envelope"], 5),
+            step("envelope", &["scope"], 5),
+        ],
+        records: vec![],
+    })
+    .unwrap_err();
+    assert_eq!(
+        cycle.to_string(),
+        "dependency cycle among steps: scope -> envelope -> scope"
+    );
+}
+
+#[test]
+fn ccg_functions_pass_to_the_icb_on_1_july_2022() {
+    let case = coventry_and_warwickshire_ooh().unwrap();
+    let orgs = &case.organisations;
+    assert_eq!(orgs.acting_for("05H", d(2022, 6, 30)).unwrap().id(), "05H");
+    assert_eq!(orgs.acting_for("05H", d(2022, 7, 1)).unwrap().id(), "QWU");
+    let icb = orgs.get("QWU").unwrap();
+    assert!(matches!(
+        icb.operates_on(d(2022, 6, 30)),
+        Err(Error::NotValidOnDate { .. })
+    ));
+}
+
+#[test]
+fn a_provision_assessment_sends_procurement_design_back() {
+    let map = RouteMap::embedded().unwrap();
+    let plan = map.plan(
+        StepGroup::BuildingBlock,
+        "Organisational design",
+        d(2017, 6, 1),
+        |_| 10,
+    );
+    let mut p = Programme::new(plan).unwrap();
+    let decision = || Decision {
+        what: "agreed".into(),
+        by: "STP board".into(),
+        evidence: vec![],
+    };
+    let mut date = d(2017, 6, 1);
+    let order: Vec<String> = map
+        .group(StepGroup::BuildingBlock)
+        .map(|s| s.id.clone())
+        .collect();
+    for id in order.iter().take_while(|id| *id != "block.market") {
+        date = date.succ_opt().unwrap();
+        p.complete(id, date, decision()).unwrap();
+    }
+    p.start("block.market", date).unwrap();
+    p.send_back(
+        "block.market",
+        date,
+        &["block.procurement_approach"],
+        "no provider would bid for the lots as designed",
+    )
+    .unwrap();
+    let s = p.standing(date);
+    let revisit: Vec<&str> = s.to_revisit().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        revisit,
+        [
+            "block.procurement_approach",
+            "block.commissioning_requirements",
+            "block.market"
+        ]
+    );
+    assert!(s.step("block.procurement_approach").unwrap().is_ready());
+    assert!(matches!(
+        s.step("block.case_for_change").unwrap().status,
+        StepStatus::Done { .. }
+    ));
+    let schedule = p
+        .schedule(date, WorkingDayCalendar::england_and_wales().unwrap())
+        .unwrap();
+    assert_eq!(
+        schedule.critical_path.first().map(String::as_str),
+        Some("block.procurement_approach")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// On random acyclic plans, every step starts after what it depends on has finished,
+    /// the critical path is a chain of steps without slack ending on the finish, and no
+    /// step finishes after the programme.
+    #[test]
+    fn prop_schedules_respect_dependencies_and_the_critical_path_has_no_slack(
+        n in 1usize..30,
+        edges in proptest::collection::vec((0usize..30, 0usize..30), 0..60),
+        days in proptest::collection::vec(0u32..30, 30),
+        start in 0i64..3_000,
+    ) {
+        let mut deps: Vec<Vec<String>> = vec![Vec::new(); n];
+        for (a, b) in edges {
+            let (a, b) = (a % n, b % n);
+            if a > b {
+                deps[a].push(format!("s{b}"));
+            }
+        }
+        let steps: Vec<PlannedStep> = (0..n)
+            .map(|i| PlannedStep {
+                depends_on: deps[i].clone(),
+                ..step(&format!("s{i}"), &[], days[i])
+            })
+            .collect();
+        let p = Programme::new(RawProgramme {
+            name: "random".into(),
+            start: d(2014, 1, 1),
+            steps: steps.clone(),
+            records: vec![],
+        }).unwrap();
+        let as_at = d(2014, 1, 1) + chrono::Duration::days(start);
+        let s = p.schedule(as_at, WorkingDayCalendar::england_and_wales().unwrap()).unwrap();
+        prop_assert_eq!(s.steps.len(), n);
+        for planned in &steps {
+            let me = s.step(&planned.id).unwrap();
+            prop_assert!(me.start >= as_at);
+            prop_assert!(me.finish >= me.start);
+            prop_assert!(me.finish <= s.finish);
+            for dep in &planned.depends_on {
+                let dep = s.step(dep).unwrap();
+                // A milestone may share its day with a dependency that is also a milestone.
+                prop_assert!(me.start > dep.finish || (dep.remaining_working_days == 0 && me.start >= dep.finish));
+            }
+        }
+        prop_assert!(!s.critical_path.is_empty());
+        for id in &s.critical_path {
+            prop_assert_eq!(s.step(id).unwrap().slack_working_days, 0);
+        }
+        let last = s.step(s.critical_path.last().unwrap()).unwrap();
+        prop_assert_eq!(last.finish, s.finish);
+    }
+}

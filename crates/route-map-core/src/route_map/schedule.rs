@@ -168,11 +168,14 @@ impl Programme {
         // One critical chain: from the step finishing last, back through critical
         // predecessors that finish exactly when it starts.
         let mut critical_path = Vec::new();
+        // A milestone at the very end finishes on the last index itself; prefer it.
+        let ends_here = |i: usize| !is_done(i) && ef(i) == end && slack(i) == 0;
         let last = order
             .iter()
             .rev()
             .copied()
-            .find(|&i| !is_done(i) && ef(i) == end && slack(i) == 0);
+            .find(|&i| ends_here(i) && dur.get(i) == Some(&0))
+            .or_else(|| order.iter().rev().copied().find(|&i| ends_here(i)));
         let mut current = last;
         while let Some(i) = current {
             critical_path.push(graph.name(i).to_owned());
