@@ -305,6 +305,9 @@ impl Programme {
             for r in &s.route_map {
                 route_map.step(r)?;
             }
+            if s.may_send_back.is_empty() {
+                continue;
+            }
             let ancestors = graph.ancestors(i);
             for back in &s.may_send_back {
                 let ok = graph.index(back).is_some_and(|j| ancestors.contains(&j));

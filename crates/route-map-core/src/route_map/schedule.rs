@@ -186,8 +186,19 @@ impl Programme {
         }
         critical_path.reverse();
 
+        // The working days from day0 to the end, walked once.
+        let mut days = Vec::with_capacity(usize::try_from(end).unwrap_or(0) + 1);
+        let mut cursor = day0;
+        days.push(cursor);
+        for _ in 0..end {
+            cursor = calendar.add_working_days(cursor, 1)?;
+            days.push(cursor);
+        }
         let date = |idx: u64| -> Result<NaiveDate> {
-            calendar.add_working_days(day0, u32::try_from(idx).unwrap_or(u32::MAX))
+            match usize::try_from(idx).ok().and_then(|i| days.get(i)) {
+                Some(day) => Ok(*day),
+                None => calendar.add_working_days(day0, u32::try_from(idx).unwrap_or(u32::MAX)),
+            }
         };
         let mut steps = Vec::with_capacity(n);
         let mut finish_all = as_at;
