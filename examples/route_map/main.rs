@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print!("{}", scope_section(&case)?);
     print!("{}", standing_section(&case)?);
     print!("{}", schedule_section(&case)?);
+    print!("{}", revisit_section(&case)?);
 
     let stages: [Stage; 6] = [
         ("outcomes", outcomes_stage::report),
@@ -211,5 +212,38 @@ fn schedule_section(case: &Case) -> StageResult {
             )?;
         }
     }
+    Ok(out)
+}
+
+/// The route map is iterative: what the programme would look like if contract discussions
+/// had sent the contract mechanism back. Illustrative; the report records no such event.
+fn revisit_section(case: &Case) -> StageResult {
+    let mut out = String::new();
+    let mut what_if = case.programme.clone();
+    let date = chrono::NaiveDate::from_ymd_opt(2017, 10, 16).ok_or("bad date")?;
+    what_if.send_back(
+        "negotiation",
+        date,
+        &["mechanism"],
+        "discussions find the lead provider mechanism cannot carry the outcomes payment",
+    )?;
+    let standing = what_if.standing(date);
+    writeln!(
+        out,
+        "\n## If contract discussions sent the contract mechanism back on {date} (illustrative)"
+    )?;
+    for s in standing.to_revisit() {
+        writeln!(out, "- {} to revisit: {}", s.id, s.status)?;
+    }
+    let ready: Vec<&str> = standing.ready().map(|s| s.id.as_str()).collect();
+    writeln!(out, "Ready again: {}", ready.join(", "))?;
+    let schedule = what_if.schedule(date, WorkingDayCalendar::england_and_wales()?)?;
+    writeln!(
+        out,
+        "Signature would move to {}; critical path {}; finish {}.",
+        schedule.step("signature").map_or(date, |s| s.finish),
+        schedule.critical_path.join(" -> "),
+        schedule.finish
+    )?;
     Ok(out)
 }
