@@ -202,30 +202,12 @@ proptest! {
     /// step finishes after the programme.
     #[test]
     fn prop_schedules_respect_dependencies_and_the_critical_path_has_no_slack(
-        n in 1usize..30,
-        edges in proptest::collection::vec((0usize..30, 0usize..30), 0..60),
-        days in proptest::collection::vec(0u32..30, 30),
+        raw in route_map::core::strategies::acyclic_plan(30),
         start in 0i64..3_000,
     ) {
-        let mut deps: Vec<Vec<String>> = vec![Vec::new(); n];
-        for (a, b) in edges {
-            let (a, b) = (a % n, b % n);
-            if a > b {
-                deps[a].push(format!("s{b}"));
-            }
-        }
-        let steps: Vec<PlannedStep> = (0..n)
-            .map(|i| PlannedStep {
-                depends_on: deps[i].clone(),
-                ..step(&format!("s{i}"), &[], days[i])
-            })
-            .collect();
-        let p = Programme::new(RawProgramme {
-            name: "random".into(),
-            start: d(2014, 1, 1),
-            steps: steps.clone(),
-            records: vec![],
-        }).unwrap();
+        let steps = raw.steps.clone();
+        let p = Programme::new(raw).unwrap();
+        let n = steps.len();
         let as_at = d(2014, 1, 1) + chrono::Duration::days(start);
         let s = p.schedule(as_at, WorkingDayCalendar::england_and_wales().unwrap()).unwrap();
         prop_assert_eq!(s.steps.len(), n);

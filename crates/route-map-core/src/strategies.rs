@@ -46,3 +46,50 @@ pub fn date_2013_2030() -> impl Strategy<Value = NaiveDate> {
 pub fn financial_year() -> impl Strategy<Value = FinancialYear> {
     (2013i32..=2029).prop_filter_map("valid financial year", |y| FinancialYear::starting(y).ok())
 }
+
+/// An acyclic programme plan of 1 to `max_steps` steps (ids `s0`, `s1`, ...), each depending
+/// only on earlier steps, with durations of 0 to 29 working days, starting 1 January 2014.
+pub fn acyclic_plan(max_steps: usize) -> impl Strategy<Value = crate::route_map::RawProgramme> {
+    let max = max_steps.max(1);
+    (1..=max)
+        .prop_flat_map(move |n| {
+            (
+                Just(n),
+                proptest::collection::vec((0..n, 0..n), 0..(2 * n)),
+                proptest::collection::vec(0u32..30, n),
+            )
+        })
+        .prop_map(|(n, edges, days)| {
+            let mut deps: Vec<Vec<String>> = vec![Vec::new(); n];
+            for (a, b) in edges {
+                if a > b {
+                    if let Some(row) = deps.get_mut(a) {
+                        row.push(format!("s{b}"));
+                    }
+                }
+            }
+            let steps = deps
+                .into_iter()
+                .zip(days)
+                .enumerate()
+                .map(
+                    |(i, (depends_on, working_days))| crate::route_map::PlannedStep {
+                        id: format!("s{i}"),
+                        name: format!("step {i}"),
+                        route_map: Vec::new(),
+                        depends_on,
+                        working_days,
+                        not_before: None,
+                        may_send_back: Vec::new(),
+                        note: None,
+                    },
+                )
+                .collect();
+            crate::route_map::RawProgramme {
+                name: "generated plan".into(),
+                start: NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or(NaiveDate::MIN),
+                steps,
+                records: Vec::new(),
+            }
+        })
+}
