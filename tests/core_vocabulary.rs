@@ -129,7 +129,11 @@ fn every_bad_input_named_in_the_issue_is_a_typed_error() {
 fn ccg_functions_pass_to_the_icb_on_1_july_2022() {
     let case = coventry_and_warwickshire_ooh().unwrap();
     let orgs = &case.organisations;
-    assert_eq!(orgs.acting_for("05H", d(2022, 6, 30)).unwrap().id(), "05H");
+    assert_eq!(orgs.acting_for("05H", d(2021, 3, 31)).unwrap().id(), "05H");
+    assert_eq!(
+        orgs.acting_for("05H", d(2022, 6, 30)).unwrap().id(),
+        "B2M3M"
+    );
     assert_eq!(orgs.acting_for("05H", d(2022, 7, 1)).unwrap().id(), "QWU");
     let icb = orgs.get("QWU").unwrap();
     assert!(matches!(

@@ -123,7 +123,14 @@ mod tests {
         assert_eq!(parts, amounts);
         let by_holder = case.scope.totals_by_holder(ScopeFilter::In).unwrap();
         assert_eq!(by_holder["05A"], Money::from_pounds(27_014_100));
-        assert_eq!(case.organisations.len(), 8);
+        assert_eq!(case.organisations.len(), 9);
+        assert_eq!(
+            case.organisations
+                .acting_for("05R", d(2021, 6, 1))
+                .unwrap()
+                .id(),
+            "B2M3M"
+        );
         assert_eq!(
             case.organisations
                 .acting_for("05A", d(2023, 4, 1))

@@ -16,6 +16,8 @@ pub enum OdsShape {
     NhsTrust,
     /// Two digits and a letter: a clinical commissioning group (`05A`).
     Ccg,
+    /// Letter, digit, letter, digit, letter: a CCG formed by merger from 2020 (`B2M3M`).
+    MergedCcg,
     /// `Q` plus two characters: an ICB, NHS England region or former area team (`QWU`).
     QCode,
     /// A letter and five digits: a GP practice (`M85001`).
@@ -90,6 +92,15 @@ impl OdsCode {
             [b'U', rest @ ..] if rest.len() == 5 && digits(rest) => OdsShape::Pcn,
             [l, rest @ ..] if l.is_ascii_alphabetic() && rest.len() == 5 && digits(rest) => {
                 OdsShape::GpPractice
+            }
+            [l1, d1, l2, d2, l3]
+                if l1.is_ascii_alphabetic()
+                    && d1.is_ascii_digit()
+                    && l2.is_ascii_alphabetic()
+                    && d2.is_ascii_digit()
+                    && l3.is_ascii_alphabetic() =>
+            {
+                OdsShape::MergedCcg
             }
             _ if b.len() == 5 => OdsShape::Site,
             _ => OdsShape::Other,
@@ -293,6 +304,8 @@ mod tests {
         assert_eq!(shape("M85001"), OdsShape::GpPractice);
         assert_eq!(shape("U12345"), OdsShape::Pcn);
         assert_eq!(shape("RYG01"), OdsShape::Site);
+        assert_eq!(shape("05A01"), OdsShape::Site);
+        assert_eq!(shape("B2M3M"), OdsShape::MergedCcg);
         assert_eq!(shape("NQT1234"), OdsShape::Other);
         assert!(
             OdsCode::new("05A")

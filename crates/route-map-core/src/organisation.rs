@@ -158,18 +158,17 @@ impl OrganisationKind {
         )
     }
 
-    /// The ODS code shape organisations of this kind have, where one rule applies.
+    /// The ODS code shapes organisations of this kind have, where a rule applies (empty
+    /// when none does). CCGs formed by merger from 2020 have five-character codes (`B2M3M`).
     #[must_use]
-    pub fn ods_shape(self) -> Option<OdsShape> {
+    pub fn ods_shapes(self) -> &'static [OdsShape] {
         match self {
-            OrganisationKind::Ccg => Some(OdsShape::Ccg),
-            OrganisationKind::Icb => Some(OdsShape::QCode),
-            OrganisationKind::NhsTrust | OrganisationKind::FoundationTrust => {
-                Some(OdsShape::NhsTrust)
-            }
-            OrganisationKind::GpPractice => Some(OdsShape::GpPractice),
-            OrganisationKind::Pcn => Some(OdsShape::Pcn),
-            _ => None,
+            OrganisationKind::Ccg => &[OdsShape::Ccg, OdsShape::MergedCcg],
+            OrganisationKind::Icb => &[OdsShape::QCode],
+            OrganisationKind::NhsTrust | OrganisationKind::FoundationTrust => &[OdsShape::NhsTrust],
+            OrganisationKind::GpPractice => &[OdsShape::GpPractice],
+            OrganisationKind::Pcn => &[OdsShape::Pcn],
+            _ => &[],
         }
     }
 
@@ -371,14 +370,17 @@ impl Organisation {
                 reason: "must not be empty".into(),
             });
         }
-        if let (Some(ods), Some(shape)) = (&raw.ods, raw.kind.ods_shape()) {
-            if ods.shape() != shape {
-                return Err(Error::IdentifierMismatch {
-                    identifier: "ODS code",
-                    code: ods.to_string(),
-                    kind: raw.kind.label(),
-                    expected: shape_text(shape),
-                });
+        if let Some(ods) = &raw.ods {
+            let shapes = raw.kind.ods_shapes();
+            if let Some(first) = shapes.first() {
+                if !shapes.contains(&ods.shape()) {
+                    return Err(Error::IdentifierMismatch {
+                        identifier: "ODS code",
+                        code: ods.to_string(),
+                        kind: raw.kind.label(),
+                        expected: shape_text(*first),
+                    });
+                }
             }
         }
         if let (Some(gss), OrganisationKind::LocalAuthority(tier)) = (&raw.gss, raw.kind) {
@@ -521,7 +523,8 @@ impl Organisation {
 fn shape_text(shape: OdsShape) -> &'static str {
     match shape {
         OdsShape::NhsTrust => "R or T and two letters or digits, e.g. RYG",
-        OdsShape::Ccg => "two digits and a letter, e.g. 05A",
+        OdsShape::Ccg => "two digits and a letter, e.g. 05A (or B2M3M after a merger)",
+        OdsShape::MergedCcg => "letter, digit, letter, digit, letter, e.g. B2M3M",
         OdsShape::QCode => "Q and two letters or digits, e.g. QWU",
         OdsShape::GpPractice => "a letter and five digits, e.g. M85001",
         OdsShape::Pcn => "U and five digits, e.g. U12345",
@@ -785,6 +788,11 @@ mod tests {
         r.ods = Some("QWU".parse().unwrap());
         assert!(Organisation::new(r.clone()).is_ok());
         r.kind = OrganisationKind::GpPractice;
+        assert!(Organisation::new(r.clone()).is_err());
+        r.kind = OrganisationKind::Ccg;
+        r.ods = Some("B2M3M".parse().unwrap());
+        assert!(Organisation::new(r.clone()).is_ok(), "merged CCG code");
+        r.ods = Some("RYG01".parse().unwrap());
         assert!(Organisation::new(r.clone()).is_err());
         r.kind = OrganisationKind::IndependentProvider;
         assert!(Organisation::new(r).is_ok(), "no rule for independents");
