@@ -234,3 +234,102 @@ proptest! {
         prop_assert_eq!(last.finish, s.finish);
     }
 }
+
+/// Every identifier in NHS England's 2023/24 practice weighted-population file has the shape
+/// its kind uses, the 42 ICBs validate as organisations, and £1bn allocated by the practices'
+/// weighted populations conserves every penny.
+#[test]
+#[ignore = "needs ROUTE_MAP_DATA_DIR"]
+fn real_practice_file_identifiers_and_allocation() {
+    use route_map::core::GssCode;
+    use route_map::core::ids::OdsShape;
+    use route_map::core::organisation::Registry;
+    use std::collections::BTreeMap;
+    use std::str::FromStr;
+
+    let dir = std::env::var("ROUTE_MAP_DATA_DIR").expect("ROUTE_MAP_DATA_DIR");
+    let path = std::path::Path::new(&dir).join("nhse-gp-weighted-pop/2023_2024.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (practice, ccg, pcn, icb, icb_name, lad, utla, final_wp) = (
+        col("Practice_Code"),
+        col("CCG21"),
+        col("PCN_Code"),
+        col("ICS22"),
+        col("ICS22name"),
+        col("LAD21"),
+        col("LA21"),
+        col("Final WP"),
+    );
+    let mut icbs: BTreeMap<String, String> = BTreeMap::new();
+    let mut weights = Vec::new();
+    let mut qwu = Vec::new();
+    let mut district_as_upper_tier = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        let field = |i: usize| row.get(i).unwrap();
+        let code: OdsCode = field(practice).parse().unwrap();
+        assert_eq!(code.shape(), OdsShape::GpPractice, "{code}");
+        let ccg: OdsCode = field(ccg).parse().unwrap();
+        assert!(
+            matches!(ccg.shape(), OdsShape::Ccg | OdsShape::MergedCcg),
+            "{ccg}"
+        );
+        if !field(pcn).is_empty() {
+            let pcn: OdsCode = field(pcn).parse().unwrap();
+            assert_eq!(pcn.shape(), OdsShape::Pcn, "{pcn}");
+        }
+        let lad: GssCode = field(lad).parse().unwrap();
+        assert!(
+            ["E06", "E07", "E08", "E09"].contains(&lad.entity()),
+            "{lad}"
+        );
+        // LA21 is the upper tier, except for a few rows that repeat the district.
+        let utla: GssCode = field(utla).parse().unwrap();
+        assert!(
+            ["E06", "E07", "E08", "E09", "E10"].contains(&utla.entity()),
+            "{utla}"
+        );
+        if utla.entity() == "E07" {
+            district_as_upper_tier += 1;
+        }
+        icbs.insert(field(icb).to_owned(), field(icb_name).to_owned());
+        let w = Decimal::from_str(field(final_wp)).unwrap();
+        if field(icb) == "QWU" {
+            qwu.push(weights.len());
+        }
+        weights.push(w);
+    }
+    assert_eq!(weights.len(), 6_553);
+    assert!(district_as_upper_tier < 66, "{district_as_upper_tier}");
+    assert_eq!(qwu.len(), 120);
+    let registry = Registry::new(
+        icbs.iter()
+            .map(|(code, name)| {
+                Organisation::new(RawOrganisation {
+                    id: code.clone(),
+                    name: name.clone(),
+                    kind: OrganisationKind::Icb,
+                    ods: Some(code.parse().unwrap()),
+                    gss: None,
+                    operating_from: Some(d(2022, 7, 1)),
+                    operating_until: None,
+                    successor: None,
+                })
+                .unwrap()
+            })
+            .collect(),
+    )
+    .unwrap();
+    assert_eq!(registry.len(), 42);
+    let total = Money::from_pounds(1_000_000_000);
+    let parts = total.allocate(&weights).unwrap();
+    assert_eq!(Money::sum(parts.iter().copied()).unwrap(), total);
+    // Coventry and Warwickshire: Final WP 1,022,878 of 61,903,547, about £16.52m per £1bn.
+    let cw = Money::sum(qwu.iter().map(|i| parts[*i])).unwrap();
+    assert!(
+        cw > Money::from_pounds(16_500_000) && cw < Money::from_pounds(16_550_000),
+        "{cw}"
+    );
+}
