@@ -235,6 +235,41 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Completing a random plan in dependency order, the standing always partitions the steps
+    /// into done, ready and blocked, blocked steps name unfinished dependencies, and ready
+    /// steps have none.
+    #[test]
+    fn prop_standing_partitions_the_steps(
+        raw in route_map::core::strategies::acyclic_plan(25),
+        k in 0usize..25,
+    ) {
+        let n = raw.steps.len();
+        let mut p = Programme::new(raw).unwrap();
+        let order: Vec<String> = p.standing(d(2014, 1, 1)).steps.iter().map(|s| s.id.clone()).collect();
+        let mut date = d(2014, 1, 2);
+        for id in order.iter().take(k.min(n)) {
+            p.complete(id, date, Decision { what: "x".into(), by: "y".into(), evidence: vec![] }).unwrap();
+            date = date.succ_opt().unwrap();
+        }
+        let s = p.standing(date);
+        let (done, ready, blocked) = (s.done().count(), s.ready().count(), s.blocked().count());
+        prop_assert_eq!(done, k.min(n));
+        prop_assert_eq!(done + ready + blocked, n);
+        for b in s.blocked() {
+            for id in &b.blocked_by {
+                let finished = matches!(s.step(id).unwrap().status, StepStatus::Done { .. });
+                prop_assert!(!finished, "{} is done", id);
+            }
+        }
+        if done < n {
+            prop_assert!(ready > 0, "an acyclic plan always has a next step");
+        }
+    }
+}
+
 /// Every identifier in NHS England's 2023/24 practice weighted-population file has the shape
 /// its kind uses, the 42 ICBs validate as organisations, and £1bn allocated by the practices'
 /// weighted populations conserves every penny.

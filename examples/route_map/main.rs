@@ -192,6 +192,19 @@ fn schedule_section(case: &Case) -> StageResult {
             if s.critical { "yes" } else { "" }
         )?;
     }
+    let standing = case.programme.standing(case.as_at);
+    let next = standing
+        .blocked()
+        .filter_map(|b| schedule.step(&b.id).map(|s| (s.start, b)))
+        .min_by_key(|(start, _)| *start);
+    if let Some((start, b)) = next {
+        writeln!(
+            out,
+            "\nNext to become ready: {} on {start}, once {} finishes.",
+            b.id,
+            b.blocked_by.join(" and ")
+        )?;
+    }
     writeln!(
         out,
         "\nCritical path: {}; the programme finishes {}.",

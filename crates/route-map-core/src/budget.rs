@@ -711,6 +711,40 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn prop_totals_by_holder_category_and_heading_each_sum_to_the_total(
+            lines in proptest::collection::vec((0usize..5, 0usize..20, 0i64..1_000_000_000_000, proptest::option::of(proptest::bool::ANY)), 0..40),
+        ) {
+            let mut raw = RawBudgetScope { year: fy(), lines: vec![], decisions: vec![] };
+            for (i, (holder, cat, pence, decision)) in lines.into_iter().enumerate() {
+                let id = format!("l{i}");
+                raw.lines.push(BudgetLine {
+                    id: id.clone(),
+                    holder: format!("h{holder}"),
+                    category: ServiceCategory::ALL[cat],
+                    year: fy(),
+                    amount: Money::from_pence(pence),
+                    description: None,
+                });
+                if let Some(in_scope) = decision {
+                    raw.decisions.push(ScopeDecision { line: id, in_scope, reason: "r".into() });
+                }
+            }
+            let scope = BudgetScope::new(raw).unwrap();
+            let all = scope.total(ScopeFilter::All).unwrap();
+            let parts = [ScopeFilter::In, ScopeFilter::Out, ScopeFilter::Undecided]
+                .map(|f| scope.total(f).unwrap());
+            proptest::prop_assert_eq!(Money::sum(parts).unwrap(), all);
+            for filter in [ScopeFilter::In, ScopeFilter::All] {
+                let total = scope.total(filter).unwrap();
+                proptest::prop_assert_eq!(Money::sum(scope.totals_by_holder(filter).unwrap().into_values()).unwrap(), total);
+                proptest::prop_assert_eq!(Money::sum(scope.totals_by_category(filter).unwrap().into_values()).unwrap(), total);
+                proptest::prop_assert_eq!(Money::sum(scope.totals_by_heading(filter).unwrap().into_values()).unwrap(), total);
+            }
+        }
+    }
+
     #[test]
     fn serde_round_trip_validates() {
         let json = r#"{"year":"2017/18","lines":[{"id":"a","holder":"05A","category":"community","year":"2017/18","amount":"£21,700,479"}],"decisions":[{"line":"a","in_scope":true,"reason":"OoH"}]}"#;
