@@ -270,6 +270,23 @@ proptest! {
     }
 }
 
+proptest! {
+    /// Generated organisations validate, round trip through JSON, and reject a code of
+    /// another kind's shape.
+    #[test]
+    fn prop_organisations_validate_and_round_trip(raw in route_map::core::strategies::organisation()) {
+        let org = Organisation::new(raw.clone()).unwrap();
+        let json = serde_json::to_string(&org).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Organisation>(&json).unwrap(), org);
+        if raw.ods.is_some() {
+            let mut wrong = raw;
+            wrong.ods = Some(if wrong.kind == OrganisationKind::Ccg { "RYG" } else { "05A" }.parse().unwrap());
+            let mismatch = matches!(Organisation::new(wrong), Err(Error::IdentifierMismatch { .. }));
+            prop_assert!(mismatch);
+        }
+    }
+}
+
 /// Every identifier in NHS England's 2023/24 practice weighted-population file has the shape
 /// its kind uses, the 42 ICBs validate as organisations, and £1bn allocated by the practices'
 /// weighted populations conserves every penny.

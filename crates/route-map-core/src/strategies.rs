@@ -93,3 +93,49 @@ pub fn acyclic_plan(max_steps: usize) -> impl Strategy<Value = crate::route_map:
             }
         })
 }
+
+/// A valid organisation input: a kind with an ODS code of the shape it uses (or, for local
+/// authorities, a GSS code of its tier), and operating dates inside the kind's existence.
+pub fn organisation() -> impl Strategy<Value = crate::organisation::RawOrganisation> {
+    use crate::organisation::{LocalAuthorityTier, OrganisationKind, RawOrganisation};
+    let letter = || proptest::char::range('A', 'Z');
+    let digit = || proptest::char::range('0', '9');
+    let ccg = (digit(), digit(), letter())
+        .prop_map(|(a, b, c)| (OrganisationKind::Ccg, format!("{a}{b}{c}")));
+    let trust = (letter(), letter(), proptest::bool::ANY).prop_map(|(a, b, ft)| {
+        let kind = if ft {
+            OrganisationKind::FoundationTrust
+        } else {
+            OrganisationKind::NhsTrust
+        };
+        (kind, format!("R{a}{b}"))
+    });
+    let icb = (letter(), letter()).prop_map(|(a, b)| (OrganisationKind::Icb, format!("Q{a}{b}")));
+    // `U` and five digits is a PCN, so practices take any other letter.
+    let practice = (
+        letter().prop_filter("U is a PCN", |l| *l != 'U'),
+        0u32..100_000,
+    )
+        .prop_map(|(l, n)| (OrganisationKind::GpPractice, format!("{l}{n:05}")));
+    let tiers = proptest::sample::select(LocalAuthorityTier::ALL.to_vec());
+    let council = (tiers, 0u32..1_000_000).prop_map(|(tier, n)| {
+        let entity = tier.gss_entities().first().copied().unwrap_or("E06");
+        (
+            OrganisationKind::LocalAuthority(tier),
+            format!("{entity}{n:06}"),
+        )
+    });
+    prop_oneof![ccg, trust, icb, practice, council].prop_map(|(kind, code)| {
+        let is_council = matches!(kind, OrganisationKind::LocalAuthority(_));
+        RawOrganisation {
+            id: code.clone(),
+            name: format!("Organisation {code}"),
+            kind,
+            ods: if is_council { None } else { code.parse().ok() },
+            gss: if is_council { code.parse().ok() } else { None },
+            operating_from: None,
+            operating_until: None,
+            successor: None,
+        }
+    })
+}
