@@ -37,6 +37,20 @@
 //!   commissioning cycle, feedback loops) and a [`Programme`] that records decisions, reports
 //!   where it stands, flags steps to revisit and schedules the rest with a critical path.
 //!
+//! # Embedded data and its sources
+//!
+//! - `data/bank_holidays.toml`: GOV.UK bank holidays 2013 to 2030; years not yet proclaimed
+//!   are marked `projected`.
+//! - `data/organisations.toml`: when each kind of body and footprint exists in law (Health
+//!   and Social Care Act 2012, Health and Care Act 2022, ...). Dates not checked against the
+//!   commencement orders (NHS England 1 October 2012, first NHS trusts and foundation trusts,
+//!   STP and non-statutory ICS starts) carry a `to_verify` note shown with their source.
+//! - `data/service_categories.toml`: the route map's potential budgets in scope (section 3.3).
+//! - `data/route_map.toml`: the route map's steps, dependencies and feedback loops, each with
+//!   its document and clause; the workstream, key-step and commissioning-cycle documents are
+//!   marked `to_verify` for publisher and date.
+//! - `data/coventry_warwickshire_ooh.toml`: the worked case of [`cases`].
+//!
 //! # Crate features
 //!
 //! - `proptest`: shared proptest strategies in `strategies`.
