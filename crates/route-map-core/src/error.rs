@@ -164,6 +164,37 @@ pub enum Error {
         /// The steps on the cycle, first repeated at the end.
         cycle: Vec<String>,
     },
+    /// An identifier is well formed but does not suit the kind of thing it names
+    /// (a trust given a CCG-shaped ODS code, a county given a district's GSS code).
+    #[error("{identifier} {code:?} does not suit {kind}: expected {expected}")]
+    IdentifierMismatch {
+        /// `ODS code` or `GSS code`.
+        identifier: &'static str,
+        /// The code given.
+        code: String,
+        /// The kind of organisation or area it was given for.
+        kind: String,
+        /// What shape the code should have.
+        expected: &'static str,
+    },
+    /// A step cannot start or finish because steps it depends on are not done.
+    #[error("step {step:?} is blocked by {}", blocked_by.join(", "))]
+    StepBlocked {
+        /// The step.
+        step: String,
+        /// The unfinished steps it waits for.
+        blocked_by: Vec<String>,
+    },
+    /// A programme record is dated before the record preceding it.
+    #[error("record for step {step:?} dated {date} precedes the last record, dated {last}")]
+    RecordOutOfOrder {
+        /// The step the record is about.
+        step: String,
+        /// Its date.
+        date: NaiveDate,
+        /// The date of the latest record already held.
+        last: NaiveDate,
+    },
     /// Any other input that fails validation, with a message naming the field.
     #[error("invalid {field}: {reason}")]
     Invalid {

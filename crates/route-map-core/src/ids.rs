@@ -12,10 +12,12 @@ use crate::error::{Error, Result};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OdsShape {
-    /// `R` plus two characters: an NHS trust or foundation trust (`RYG`).
+    /// `R` or `T` plus two characters: an NHS trust or foundation trust (`RYG`, `TAJ`).
     NhsTrust,
     /// Two digits and a letter: a clinical commissioning group (`05A`).
     Ccg,
+    /// Letter, digit, letter, digit, letter: a CCG formed by merger from 2020 (`B2M3M`).
+    MergedCcg,
     /// `Q` plus two characters: an ICB, NHS England region or former area team (`QWU`).
     QCode,
     /// A letter and five digits: a GP practice (`M85001`).
@@ -80,7 +82,7 @@ impl OdsCode {
         let b = self.0.as_bytes();
         let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         match b {
-            [b'R', _, _] => OdsShape::NhsTrust,
+            [b'R' | b'T', _, _] => OdsShape::NhsTrust,
             [b'Q', _, _] => OdsShape::QCode,
             [d1, d2, l]
                 if d1.is_ascii_digit() && d2.is_ascii_digit() && l.is_ascii_alphabetic() =>
@@ -90,6 +92,15 @@ impl OdsCode {
             [b'U', rest @ ..] if rest.len() == 5 && digits(rest) => OdsShape::Pcn,
             [l, rest @ ..] if l.is_ascii_alphabetic() && rest.len() == 5 && digits(rest) => {
                 OdsShape::GpPractice
+            }
+            [l1, d1, l2, d2, l3]
+                if l1.is_ascii_alphabetic()
+                    && d1.is_ascii_digit()
+                    && l2.is_ascii_alphabetic()
+                    && d2.is_ascii_digit()
+                    && l3.is_ascii_alphabetic() =>
+            {
+                OdsShape::MergedCcg
             }
             _ if b.len() == 5 => OdsShape::Site,
             _ => OdsShape::Other,
@@ -287,11 +298,14 @@ mod tests {
     fn ods_shapes() {
         let shape = |s: &str| OdsCode::new(s).unwrap().shape();
         assert_eq!(shape("RYG"), OdsShape::NhsTrust);
+        assert_eq!(shape("TAJ"), OdsShape::NhsTrust);
         assert_eq!(shape("05A"), OdsShape::Ccg);
         assert_eq!(shape("QWU"), OdsShape::QCode);
         assert_eq!(shape("M85001"), OdsShape::GpPractice);
         assert_eq!(shape("U12345"), OdsShape::Pcn);
         assert_eq!(shape("RYG01"), OdsShape::Site);
+        assert_eq!(shape("05A01"), OdsShape::Site);
+        assert_eq!(shape("B2M3M"), OdsShape::MergedCcg);
         assert_eq!(shape("NQT1234"), OdsShape::Other);
         assert!(
             OdsCode::new("05A")
