@@ -13,6 +13,7 @@ type Schemas = Vec<(&'static str, schemars::Schema)>;
 /// Every crate's input schemas, by crate directory name under `schemas/`.
 fn all_schemas() -> Vec<(&'static str, Schemas)> {
     vec![
+        ("core", route_map::core::input_schemas()),
         ("governance", route_map::governance::input_schemas()),
         ("capitation", route_map::capitation::input_schemas()),
         // SCHEMA-CRATES
