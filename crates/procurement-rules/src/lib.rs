@@ -1,5 +1,11 @@
 //! procurement-rules (under construction).
 
+pub mod cpv;
+mod data;
 pub mod error;
+pub mod law;
+pub mod regime;
+pub mod routes;
 
+pub use cpv::CpvCode;
 pub use error::{Error, Result};
