@@ -3,9 +3,11 @@
 pub mod cpv;
 mod data;
 pub mod error;
+pub mod isap;
 pub mod law;
 pub mod regime;
 pub mod routes;
+pub mod standstill;
 
 pub use cpv::CpvCode;
 pub use error::{Error, Result};
