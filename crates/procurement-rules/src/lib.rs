@@ -5,6 +5,7 @@ mod data;
 pub mod error;
 pub mod isap;
 pub mod law;
+pub mod plan;
 pub mod regime;
 pub mod routes;
 pub mod standstill;
