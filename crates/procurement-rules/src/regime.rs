@@ -290,7 +290,7 @@ impl Ctx {
         };
         self.say(
             format!(
-                "value £{compared} {basis} is {} the threshold £{} ({id:?})",
+                "value {compared} {basis} is {} the threshold {} ({id:?})",
                 if met { "at or above" } else { "below" },
                 tv.amount
             ),
@@ -365,7 +365,7 @@ pub fn select_regimes(proposal: &Proposal) -> Result<RegimeDecision> {
     let health_care = psr_listing.is_some() && p.for_the_health_service;
     match (&psr_listing, p.for_the_health_service) {
         (Some(l), true) => cx.say(
-            format!("main service {main} is a health care service ({})", l.label),
+            format!("main service {main} is a health care service ({}; classified by the PSR Schedule 1 codes)", l.label),
             Some(l.source.clone()),
         ),
         (Some(_), false) => cx.say(

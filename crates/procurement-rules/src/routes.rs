@@ -442,14 +442,14 @@ pub fn considerable_change(change: &ValueChange) -> Result<ValueChangeResult> {
         (
             true,
             format!(
-                "authority decision and lifetime value up £{increase} (at least £500,000 and at least 25 %)"
+                "authority decision and lifetime value up {increase} (at least £500,000 and at least 25 %)"
             ),
         )
     } else {
         (
             false,
             format!(
-                "authority decision but lifetime value up only £{increase} (below £500,000 or below 25 %)"
+                "authority decision but lifetime value up only {increase} (below £500,000 or below 25 %)"
             ),
         )
     };
@@ -520,9 +520,9 @@ pub fn psr_modification(
                 if change.materially_different {
                     (false, "materially different in character: a new process is needed".to_owned())
                 } else if value_met {
-                    (false, format!("cumulative change £{increase} is at least £500,000 and at least 25 %: a new process is needed"))
+                    (false, format!("cumulative change {increase} is at least £500,000 and at least 25 %: a new process is needed"))
                 } else {
-                    (true, format!("cumulative change £{increase} is below £500,000 or below 25 %"))
+                    (true, format!("cumulative change {increase} is below £500,000 or below 25 %"))
                 }
             }
         }
