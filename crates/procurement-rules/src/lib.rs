@@ -3,6 +3,7 @@
 pub mod cpv;
 mod data;
 pub mod error;
+pub mod existing;
 pub mod isap;
 pub mod law;
 pub mod plan;
