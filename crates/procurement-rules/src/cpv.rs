@@ -60,7 +60,7 @@ impl CpvCode {
         };
         let digits: u32 = main.parse().map_err(|_| bad("not a number"))?;
         let division = main.get(..2).unwrap_or_default().to_owned();
-        if !catalogue()?.divisions.iter().any(|d| *d == division) {
+        if !catalogue()?.divisions.contains(&division) {
             return Err(Error::UnknownCpv {
                 code: trimmed.to_owned(),
                 division,
