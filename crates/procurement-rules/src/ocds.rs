@@ -327,7 +327,10 @@ pub fn releases(
     let p = plan.raw();
     let proposal = p.proposal.raw();
     let ocid = format!("{}-{}", publisher.ocid_prefix, publisher.process_id);
-    let regime = report.decision.award_regime().unwrap_or(Regime::Psr);
+    let regime = report
+        .decision
+        .award_regime()
+        .ok_or_else(|| Error::invalid("OCDS export", "no regime governs the award"))?;
     let value = Value {
         amount: proposal.value.net,
         currency: "GBP",

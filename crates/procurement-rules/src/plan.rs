@@ -42,6 +42,8 @@ pub enum StepKind {
     Notice(NoticeKind),
     /// The decision to award (e.g. by a governing body or board).
     AwardDecision,
+    /// The deadline for tenders or requests to participate.
+    TenderDeadline,
     /// Entering into the contract.
     ContractSignature,
     /// The service starts.
@@ -483,6 +485,21 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
         if first.date < p.proposal.raw().commencement {
             cx.find(Severity::Warning, "order.notice_before_commencement", &route_source, Some(&first.id),
                 format!("notice on {} precedes the stated procurement commencement {}: the regime is selected on the commencement date", first.date, p.proposal.raw().commencement));
+        }
+    }
+
+    // Minimum time limit for tenders under the Procurement Act open procedure (none for
+    // light touch contracts; PCR light touch limits need only be reasonable).
+    if award_regime == Regime::Pa2023Public && p.route == Route::PaOpen {
+        if let (Some(t), Some(deadline)) = (
+            cx.notice(NoticeKind::Uk4Tender).cloned(),
+            cx.first(StepKind::TenderDeadline).cloned(),
+        ) {
+            let (min, src) = days("pa_open_minimum_days")?;
+            if deadline.date < plus_days(t.date, min)? {
+                cx.find(Severity::Error, "time_limit.too_short", &src, Some(&deadline.id),
+                    format!("tenders due {} only {} days after the tender notice {}; the open procedure minimum is {min} days (10 with a qualifying planned procurement notice or urgency)", deadline.date, (deadline.date - t.date).num_days(), t.date));
+            }
         }
     }
 

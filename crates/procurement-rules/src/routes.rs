@@ -325,6 +325,48 @@ pub fn duties(regime: Regime) -> Result<Vec<&'static Duty>> {
         .collect())
 }
 
+/// Whether a UK1 pipeline notice is required: the authority expects to spend more than
+/// £100m on public contracts in the financial year starting on `year_start` (1 April). Returns
+/// the answer, the last day to publish it (56 days into the year) and the source.
+///
+/// # Errors
+///
+/// [`Error::NegativeValue`] for negative spend; [`Error::EmbeddedData`] for defective data.
+///
+/// ```
+/// use procurement_rules::routes::pipeline_notice;
+/// use chrono::NaiveDate;
+/// let (required, by, _) = pipeline_notice("150000000".parse()?, NaiveDate::from_ymd_opt(2026, 4, 1).unwrap())?;
+/// assert!(required);
+/// assert_eq!(by, NaiveDate::from_ymd_opt(2026, 5, 26).unwrap());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pipeline_notice(
+    expected_spend: Money,
+    year_start: chrono::NaiveDate,
+) -> Result<(bool, chrono::NaiveDate, SourceRef)> {
+    if expected_spend.is_negative() {
+        return Err(Error::NegativeValue {
+            field: "expected spend",
+            value: expected_spend,
+        });
+    }
+    let spend = parameter("pa_pipeline_spend")?;
+    let days = parameter("pa_pipeline_days")?;
+    let n = rust_decimal::prelude::ToPrimitive::to_u64(&days.value).unwrap_or(0);
+    // Day 1 is 1 April: the 56th day is 55 days later (26 May).
+    let by = year_start
+        .checked_add_days(chrono::Days::new(n.saturating_sub(1)))
+        .ok_or(Error::Core(route_map_core::Error::Overflow {
+            operation: "date arithmetic",
+        }))?;
+    Ok((
+        expected_spend.as_decimal() > spend.value,
+        by,
+        spend.source.clone(),
+    ))
+}
+
 /// Inputs to the considerable change test (PSR reg. 6) and modification limbs (reg. 13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ValueChange {
@@ -909,6 +951,14 @@ mod tests {
         )
         .unwrap();
         assert!(r.permitted);
+    }
+
+    #[test]
+    fn pipeline_notice_threshold_is_strictly_more_than_100m() {
+        let d = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        assert!(!pipeline_notice(m(100_000_000), d).unwrap().0);
+        assert!(pipeline_notice(m(100_000_001), d).unwrap().0);
+        assert!(pipeline_notice(m(-1), d).is_err());
     }
 
     #[test]
