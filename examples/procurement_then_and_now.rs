@@ -65,6 +65,7 @@ fn plan_2017() -> Result<ProcurementPlan, Box<dyn Error>> {
         value: coventry_value()?,
         commencement: d(2017, 7, 19)?,
         for_the_health_service: true,
+        term_months: None,
     })?;
     Ok(ProcurementPlan::new(RawProcurementPlan {
         proposal,
@@ -126,6 +127,7 @@ fn plan_2026() -> Result<ProcurementPlan, Box<dyn Error>> {
         value: coventry_value()?,
         commencement: d(2026, 11, 2)?,
         for_the_health_service: true,
+        term_months: None,
     })?;
     Ok(ProcurementPlan::new(RawProcurementPlan {
         proposal,
@@ -319,6 +321,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         },
         commencement: d(2026, 11, 2)?,
         for_the_health_service: false,
+        term_months: None,
     })?;
     let sc = select_regimes(&social_care)?;
     println!(

@@ -92,6 +92,7 @@ fn run_regime_case(c: &RegimeCase) -> Result<Vec<Regime>, Error> {
         },
         commencement: c.commencement,
         for_the_health_service: c.for_the_health_service,
+        term_months: None,
     })?;
     let d = select_regimes(&proposal)?;
     for (id, met) in &c.expect_thresholds {
@@ -455,6 +456,7 @@ proptest! {
             value: EstimatedValue { net: Money::from_pounds(pounds), vat: Money::ZERO },
             commencement: date,
             for_the_health_service: health,
+            term_months: None,
         }).unwrap();
         match select_regimes(&p) {
             Ok(d) => {
@@ -508,5 +510,67 @@ proptest! {
         if regime == Regime::Psr {
             prop_assert_eq!(cal.working_days_between(date, st.last_day).unwrap(), 8);
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct ModificationFile {
+    case: Vec<ModificationCase>,
+    regime_case: Vec<ModificationRegimeCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModificationCase {
+    name: String,
+    source: SourceRef,
+    ground: route_map::procurement::routes::ModificationGround,
+    #[serde(default)]
+    direct_award_a_or_b: bool,
+    change: route_map::procurement::routes::ValueChange,
+    expect_permitted: bool,
+    expect_notice: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModificationRegimeCase {
+    name: String,
+    source: SourceRef,
+    original: Regime,
+    date: NaiveDate,
+    health_care_by_relevant_authority: bool,
+    expect: Regime,
+}
+
+#[test]
+fn modification_cases() {
+    let file: ModificationFile = toml::from_str(&read("modifications.toml")).unwrap();
+    assert!(file.case.len() >= 6);
+    for c in &file.case {
+        assert!(!c.source.title.is_empty());
+        let r = route_map::procurement::routes::psr_modification(
+            c.ground,
+            &c.change,
+            c.direct_award_a_or_b,
+        )
+        .unwrap();
+        assert_eq!(
+            r.permitted, c.expect_permitted,
+            "{}: {}",
+            c.name, r.explanation
+        );
+        assert_eq!(r.notice_required, c.expect_notice, "{}", c.name);
+    }
+    for c in &file.regime_case {
+        assert!(!c.source.title.is_empty());
+        let (r, reason) = route_map::procurement::regime::regime_for_modification(
+            c.original,
+            c.date,
+            c.health_care_by_relevant_authority,
+        )
+        .unwrap();
+        assert_eq!(r, c.expect, "{}", c.name);
+        assert!(!reason.text.is_empty());
     }
 }

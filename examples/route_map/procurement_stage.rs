@@ -49,6 +49,7 @@ fn plan(
         },
         commencement,
         for_the_health_service: true,
+        term_months: None,
     })?;
     Ok(ProcurementPlan::new(RawProcurementPlan {
         proposal,

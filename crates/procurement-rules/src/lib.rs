@@ -17,6 +17,7 @@
 //!     value: EstimatedValue { net: "21,700,479".parse()?, vat: "0".parse()? },
 //!     commencement: d(2026, 11, 2),
 //!     for_the_health_service: true,
+//!     term_months: None,
 //! })?;
 //! let decision = select_regimes(&proposal)?;
 //! assert_eq!(decision.regimes, vec![Regime::Psr]);

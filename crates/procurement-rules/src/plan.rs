@@ -751,6 +751,7 @@ mod tests {
             },
             commencement: d(2026, 11, 2),
             for_the_health_service: true,
+            term_months: None,
         })
         .unwrap();
         ProcurementPlan::new(RawProcurementPlan {

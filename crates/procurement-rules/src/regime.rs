@@ -144,6 +144,9 @@ pub struct RawProposal {
     /// 2013 Regulations apply only then).
     #[serde(default = "yes")]
     pub for_the_health_service: bool,
+    /// The contract term in months, when known (the estimated value covers the whole term).
+    #[serde(default)]
+    pub term_months: Option<u32>,
 }
 
 fn yes() -> bool {
@@ -190,6 +193,12 @@ impl Proposal {
                 field: "estimated net value",
                 value: raw.value.net,
             });
+        }
+        if raw.term_months == Some(0) {
+            return Err(Error::invalid(
+                format!("term of {:?}", raw.title),
+                "a contract term of zero months",
+            ));
         }
         if raw.value.vat.is_negative() {
             return Err(Error::NegativeValue {
@@ -326,6 +335,7 @@ impl Ctx {
 ///     value: EstimatedValue { net: "217004790".parse()?, vat: "0".parse()? },
 ///     commencement: NaiveDate::from_ymd_opt(2017, 7, 19).unwrap(),
 ///     for_the_health_service: true,
+///     term_months: None,
 /// })?;
 /// let d = select_regimes(&p)?;
 /// assert_eq!(d.regimes, vec![Regime::Pcr2015LightTouch, Regime::Nhs2013]);
@@ -586,9 +596,151 @@ pub fn select_regimes(proposal: &Proposal) -> Result<RegimeDecision> {
     })
 }
 
+/// Which regime governs a modification, on `date`, of a contract awarded under `original`.
+///
+/// Contracts awarded under PCR 2015 stay under PCR for their modification after the
+/// Procurement Act commenced; modifications of health care contracts by PSR relevant
+/// authorities are governed by the PSR from 1 January 2024 even when the contract predates it.
+/// `health_care_by_relevant_authority` says whether the contract is for relevant health care
+/// services and the authority is a PSR relevant authority.
+///
+/// # Errors
+///
+/// [`Error::OutOfScope`] for a modification before 1 April 2013 or an original regime with no
+/// modification rules modelled (PCR 2006 Part B, the 2013 Regulations alone).
+///
+/// ```
+/// use procurement_rules::regime::{regime_for_modification, Regime};
+/// use chrono::NaiveDate;
+/// let d = NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
+/// let (r, _) = regime_for_modification(Regime::Pcr2015LightTouch, d, true)?;
+/// assert_eq!(r, Regime::Psr);
+/// let (r, _) = regime_for_modification(Regime::Pcr2015Full, d, false)?;
+/// assert_eq!(r, Regime::Pcr2015Full);
+/// # Ok::<(), procurement_rules::Error>(())
+/// ```
+pub fn regime_for_modification(
+    original: Regime,
+    date: NaiveDate,
+    health_care_by_relevant_authority: bool,
+) -> Result<(Regime, Reason)> {
+    let scope = key_date("scope_start")?;
+    if date < scope.date {
+        return Err(Error::OutOfScope {
+            date,
+            reason: format!("modifications before {} are not modelled", scope.date),
+        });
+    }
+    let psr = key_date("psr_start")?;
+    if health_care_by_relevant_authority && date >= psr.date {
+        return Ok((
+            Regime::Psr,
+            Reason {
+                text: format!(
+                    "a health care contract modified on or after {}: PSR reg. 13 governs its modification whenever it was awarded",
+                    psr.date
+                ),
+                source: Some(
+                    SourceRef::new("Browne Jacobson, modification of health contracts")
+                        .with_clause("PSR reg. 13 applies to modifications of pre-2024 health care contracts")
+                        .with_url("https://brownejacobson.com/insights/modification-of-public-health-contracts-and-routes-to-challenge"),
+                ),
+            },
+        ));
+    }
+    match original {
+        Regime::Pcr2015Full | Regime::Pcr2015LightTouch | Regime::Pcr2015BelowThreshold => {
+            let pa = key_date("pa2023_start")?;
+            Ok((
+                original,
+                Reason {
+                    text: format!(
+                        "awarded under PCR 2015: its modification stays under PCR 2015 (regs. 72-73) after {}",
+                        pa.date
+                    ),
+                    source: Some(pa.source.clone()),
+                },
+            ))
+        }
+        Regime::Psr
+        | Regime::Pa2023Public
+        | Regime::Pa2023LightTouch
+        | Regime::Pa2023BelowThreshold => Ok((
+            original,
+            Reason {
+                text: format!("awarded under {original}: modified under the same regime"),
+                source: None,
+            },
+        )),
+        Regime::Pcr2006PartB | Regime::Nhs2013 => Err(Error::OutOfScope {
+            date,
+            reason: format!("modification rules of {original} are not modelled"),
+        }),
+    }
+}
+
 fn class_name(c: AuthorityClass) -> &'static str {
     match c {
         AuthorityClass::Central => "central government",
         AuthorityClass::SubCentral => "sub-central",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    fn raw() -> RawProposal {
+        RawProposal {
+            title: "t".into(),
+            authority: AuthorityKind::Icb,
+            services: vec!["85323000-9".parse().unwrap()],
+            value: EstimatedValue {
+                net: Money::from_pounds(1),
+                vat: Money::ZERO,
+            },
+            commencement: d(2025, 1, 6),
+            for_the_health_service: true,
+            term_months: Some(60),
+        }
+    }
+
+    #[test]
+    fn proposals_are_validated() {
+        assert!(Proposal::new(raw()).is_ok());
+        let mut r = raw();
+        r.services.clear();
+        assert!(matches!(Proposal::new(r), Err(Error::Invalid { .. })));
+        let mut r = raw();
+        r.title = " ".into();
+        assert!(Proposal::new(r).is_err());
+        let mut r = raw();
+        r.term_months = Some(0);
+        assert!(Proposal::new(r).is_err());
+        let mut r = raw();
+        r.value.vat = Money::from_pounds(-1);
+        assert!(matches!(Proposal::new(r), Err(Error::NegativeValue { .. })));
+        let json = serde_json::to_string(&Proposal::new(raw()).unwrap()).unwrap();
+        assert!(json.contains("85323000-9"));
+        let bad = json.replace("\"60\"", "0").replace(":60", ":0");
+        assert!(serde_json::from_str::<Proposal>(&bad).is_err());
+    }
+
+    #[test]
+    fn modification_regimes() {
+        let (r, _) =
+            regime_for_modification(Regime::Pcr2015LightTouch, d(2023, 12, 31), true).unwrap();
+        assert_eq!(r, Regime::Pcr2015LightTouch);
+        let (r, _) =
+            regime_for_modification(Regime::Pcr2015LightTouch, d(2024, 1, 1), true).unwrap();
+        assert_eq!(r, Regime::Psr);
+        let (r, _) = regime_for_modification(Regime::Pcr2015Full, d(2026, 1, 1), false).unwrap();
+        assert_eq!(r, Regime::Pcr2015Full);
+        assert!(regime_for_modification(Regime::Nhs2013, d(2020, 1, 1), false).is_err());
+        assert!(regime_for_modification(Regime::Psr, d(2012, 1, 1), true).is_err());
     }
 }
