@@ -18,7 +18,13 @@ use crate::regime::Regime;
 use crate::routes::{NoticeKind, Route};
 
 /// OCDS release tags used.
-pub const RELEASE_TAGS: [&str; 4] = ["planning", "tender", "award", "contract"];
+pub const RELEASE_TAGS: [&str; 5] = [
+    "planning",
+    "tender",
+    "award",
+    "contract",
+    "contractAmendment",
+];
 
 /// OCDS procurement methods (method codelist).
 pub const METHODS: [&str; 4] = ["open", "selective", "limited", "direct"];
@@ -173,6 +179,19 @@ pub struct Award {
     pub documents: Vec<Document>,
 }
 
+/// A contract amendment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Amendment {
+    /// Identifier.
+    pub id: String,
+    /// Date.
+    pub date: String,
+    /// Why the change is permitted (the limb applied).
+    pub rationale: String,
+    /// What changes.
+    pub description: String,
+}
+
 /// Contract section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -194,6 +213,9 @@ pub struct Contract {
     pub value: Value,
     /// Notices.
     pub documents: Vec<Document>,
+    /// Amendments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
 }
 
 /// An OCDS release.
@@ -464,18 +486,104 @@ pub fn releases(
                     award_id,
                     status: "active",
                     date_signed: signature.map(|d| format!("{d}T00:00:00Z")),
-                    period: start.map(|d| Period {
-                        start_date: format!("{d}T00:00:00Z"),
-                        end_date: None,
-                    }),
+                    period: match start {
+                        Some(d) => Some(Period {
+                            start_date: format!("{d}T00:00:00Z"),
+                            end_date: contract_end(d, proposal.term_months)?
+                                .map(|e| format!("{e}T23:59:59Z")),
+                        }),
+                        None => None,
+                    },
                     value: value.clone(),
                     documents: vec![document],
+                    amendments: Vec::new(),
                 });
             }
         }
         out.push(r);
     }
     Ok(out)
+}
+
+fn contract_end(
+    start: chrono::NaiveDate,
+    term_months: Option<u32>,
+) -> Result<Option<chrono::NaiveDate>> {
+    let Some(m) = term_months else {
+        return Ok(None);
+    };
+    let m = i32::try_from(m).map_err(|_| Error::invalid("term", "too many months"))?;
+    let end = route_map_core::period::add_months(start, m, route_map_core::DateRounding::Up)?;
+    Ok(end.pred_opt())
+}
+
+/// A `contractAmendment` release for a permitted PSR modification (or any modification whose
+/// test result is given), dated `date`, with the contract's new lifetime value.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] when the modification is not permitted (it needs a new process, not an
+/// amendment) or the OCID parts are empty.
+pub fn amendment_release(
+    publisher: &Publisher,
+    modification: &crate::routes::ModificationResult,
+    date: chrono::NaiveDate,
+    new_value: Money,
+    description: &str,
+) -> Result<Release> {
+    if !modification.permitted {
+        return Err(Error::invalid(
+            "OCDS amendment",
+            "the modification is not permitted: it needs a new procurement",
+        ));
+    }
+    if publisher.ocid_prefix.trim().is_empty() || publisher.process_id.trim().is_empty() {
+        return Err(Error::invalid(
+            "OCDS publisher",
+            "OCID prefix and process id are required",
+        ));
+    }
+    let ocid = format!("{}-{}", publisher.ocid_prefix, publisher.process_id);
+    let when = format!("{date}T00:00:00Z");
+    let buyer = OrganizationReference {
+        id: publisher.buyer_id.clone(),
+        name: publisher.buyer_name.clone(),
+    };
+    Ok(Release {
+        ocid: ocid.clone(),
+        id: format!("{ocid}-amendment-{date}"),
+        date: when.clone(),
+        tag: vec!["contractAmendment"],
+        initiation_type: "tender",
+        language: "en",
+        parties: vec![Party {
+            id: buyer.id.clone(),
+            name: buyer.name.clone(),
+            roles: vec!["buyer"],
+        }],
+        buyer,
+        planning: None,
+        tender: None,
+        awards: Vec::new(),
+        contracts: vec![Contract {
+            id: format!("{ocid}-contract"),
+            award_id: format!("{ocid}-award"),
+            status: "active",
+            date_signed: None,
+            period: None,
+            value: Value {
+                amount: new_value,
+                currency: "GBP",
+            },
+            documents: Vec::new(),
+            amendments: vec![Amendment {
+                id: format!("{ocid}-amendment-{date}"),
+                date: when,
+                rationale: modification.explanation.clone(),
+                description: description.to_owned(),
+            }],
+        }],
+    })
 }
 
 /// A release package as JSON text, with amounts written as exact JSON numbers (OCDS requires
@@ -533,6 +641,52 @@ fn unquote_amounts(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amendments_only_for_permitted_modifications() {
+        use crate::routes::{ModificationGround, ValueChange, psr_modification};
+        let p = Publisher {
+            ocid_prefix: "ocds-test".into(),
+            process_id: "1".into(),
+            buyer_id: "b".into(),
+            buyer_name: "Buyer".into(),
+            supplier: None,
+        };
+        let change = |new| ValueChange {
+            materially_different: false,
+            authority_decision: true,
+            original_lifetime_value: Money::from_pounds(1_000_000),
+            proposed_lifetime_value: Money::from_pounds(new),
+        };
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let ok = psr_modification(
+            ModificationGround::AuthorityDecision,
+            &change(1_200_000),
+            false,
+        )
+        .unwrap();
+        let r =
+            amendment_release(&p, &ok, d, Money::from_pounds(1_200_000), "extra clinics").unwrap();
+        assert_eq!(r.tag, vec!["contractAmendment"]);
+        assert_eq!(r.contracts[0].amendments.len(), 1);
+        let no = psr_modification(
+            ModificationGround::AuthorityDecision,
+            &change(2_000_000),
+            false,
+        )
+        .unwrap();
+        assert!(amendment_release(&p, &no, d, Money::from_pounds(2_000_000), "x").is_err());
+    }
+
+    #[test]
+    fn contract_end_from_term() {
+        let d = chrono::NaiveDate::from_ymd_opt(2018, 4, 1).unwrap();
+        assert_eq!(
+            contract_end(d, Some(60)).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2023, 3, 31)
+        );
+        assert_eq!(contract_end(d, None).unwrap(), None);
+    }
 
     #[test]
     fn amounts_become_numbers() {
