@@ -574,3 +574,75 @@ fn modification_cases() {
         assert!(!reason.text.is_empty());
     }
 }
+
+fn step_kind_strategy() -> impl Strategy<Value = route_map::procurement::plan::StepKind> {
+    use route_map::procurement::isap::Checkpoint;
+    use route_map::procurement::plan::StepKind;
+    use route_map::procurement::routes::NoticeKind;
+    prop::sample::select(vec![
+        StepKind::AwardDecision,
+        StepKind::ContractSignature,
+        StepKind::ServiceStart,
+        StepKind::TenderDeadline,
+        StepKind::Isap(Checkpoint::Checkpoint1),
+        StepKind::Notice(NoticeKind::Uk4Tender),
+        StepKind::Notice(NoticeKind::Uk6ContractAward),
+        StepKind::Notice(NoticeKind::Uk7ContractDetails),
+        StepKind::Notice(NoticeKind::PsrIntentionToAward),
+        StepKind::Notice(NoticeKind::PsrConfirmationNotice),
+        StepKind::Notice(NoticeKind::PcrContractNotice),
+        StepKind::Notice(NoticeKind::PcrAwardDecisionNotice),
+        StepKind::Notice(NoticeKind::PcrContractAwardNotice),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Any plan, however badly ordered, is checked without panicking: findings or a typed error.
+    #[test]
+    fn plan_checking_never_panics(
+        date in route_map::core::strategies::date_2013_2030(),
+        authority in authority_strategy(),
+        service in service_strategy(),
+        route in prop::sample::select(vec![Route::PsrCompetitive, Route::PsrDirectAwardC, Route::PaOpen, Route::LtrCallForCompetition, Route::PcrOpen]),
+        steps in prop::collection::vec((step_kind_strategy(), 0u64..400), 1..8),
+        quarterly in any::<bool>(),
+    ) {
+        use route_map::procurement::plan::{PlanStep, RawProcurementPlan};
+        prop_assume!(date < NaiveDate::from_ymd_opt(2029, 6, 1).unwrap());
+        let proposal = Proposal::new(RawProposal {
+            title: "p".into(),
+            authority,
+            services: vec![service.parse().unwrap()],
+            value: EstimatedValue { net: Money::from_pounds(1_000_000), vat: Money::ZERO },
+            commencement: date,
+            for_the_health_service: true,
+            term_months: None,
+        }).unwrap();
+        let steps = steps.into_iter().enumerate().map(|(i, (kind, offset))| PlanStep {
+            id: format!("s{i}"),
+            kind,
+            date: date + chrono::Days::new(offset),
+            label: String::new(),
+        }).collect();
+        let plan = ProcurementPlan::new(RawProcurementPlan {
+            proposal,
+            facts: AwardFacts::default(),
+            route,
+            novelty: route_map::procurement::isap::Novelty::default(),
+            standstill: StandstillOptions::default(),
+            quarterly_award_notices: quarterly,
+            steps,
+        }).unwrap();
+        match check_plan(&plan) {
+            Ok(r) => {
+                let mut sorted = r.timeline.clone();
+                sorted.sort_by_key(|t| t.date);
+                prop_assert_eq!(sorted.iter().map(|t| t.date).collect::<Vec<_>>(), r.timeline.iter().map(|t| t.date).collect::<Vec<_>>());
+            }
+            Err(Error::OutOfScope { .. } | Error::AuthorityNotInExistence { .. } | Error::Invalid { .. }) => {}
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+}

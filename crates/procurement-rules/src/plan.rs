@@ -503,6 +503,26 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
         }
     }
 
+    // PCR open procedure: 35 days, 30 with electronic submission (PIN and urgency reductions
+    // are not modelled, so a shorter period is a warning between 30 and 35 days).
+    if award_regime == Regime::Pcr2015Full && p.route == Route::PcrOpen {
+        if let (Some(t), Some(deadline)) = (
+            cx.notice(NoticeKind::PcrContractNotice).cloned(),
+            cx.first(StepKind::TenderDeadline).cloned(),
+        ) {
+            let (full, full_src) = days("pcr_open_minimum_days")?;
+            let (electronic, e_src) = days("pcr_open_electronic_minimum_days")?;
+            let given = (deadline.date - t.date).num_days();
+            if deadline.date < plus_days(t.date, electronic)? {
+                cx.find(Severity::Error, "time_limit.too_short", &e_src, Some(&deadline.id),
+                    format!("tenders due {given} days after the contract notice; the open procedure minimum is {full} days, {electronic} with electronic submission (shorter only with a qualifying PIN or urgency)"));
+            } else if deadline.date < plus_days(t.date, full)? {
+                cx.find(Severity::Warning, "time_limit.electronic_only", &full_src, Some(&deadline.id),
+                    format!("tenders due {given} days after the contract notice: lawful only if tenders may be submitted electronically"));
+            }
+        }
+    }
+
     // 4. Standstill.
     let mut standstill_found = None;
     if let Some(r) = rules.iter().find(|r| r.timing == Timing::BeforeAward) {
@@ -816,6 +836,56 @@ mod tests {
         ));
         raw.steps.clear();
         assert!(ProcurementPlan::new(raw).is_err());
+    }
+
+    #[test]
+    fn pcr_open_time_limits() {
+        let proposal = Proposal::new(RawProposal {
+            title: "IT".into(),
+            authority: AuthorityKind::LocalAuthority,
+            services: vec!["72000000-5".parse().unwrap()],
+            value: EstimatedValue {
+                net: Money::from_pounds(1_000_000),
+                vat: Money::ZERO,
+            },
+            commencement: d(2019, 3, 1),
+            for_the_health_service: false,
+            term_months: None,
+        })
+        .unwrap();
+        let plan = |due: NaiveDate| {
+            ProcurementPlan::new(RawProcurementPlan {
+                proposal: proposal.clone(),
+                facts: AwardFacts::default(),
+                route: Route::PcrOpen,
+                novelty: Novelty::default(),
+                standstill: StandstillOptions::default(),
+                quarterly_award_notices: false,
+                steps: vec![
+                    step(
+                        "cn",
+                        StepKind::Notice(NoticeKind::PcrContractNotice),
+                        d(2019, 3, 1),
+                    ),
+                    step("due", StepKind::TenderDeadline, due),
+                ],
+            })
+            .unwrap()
+        };
+        let rules = |due| {
+            check_plan(&plan(due))
+                .unwrap()
+                .findings
+                .iter()
+                .map(|f| f.rule)
+                .collect::<Vec<_>>()
+        };
+        assert!(rules(d(2019, 3, 30)).contains(&"time_limit.too_short"));
+        assert!(rules(d(2019, 4, 1)).contains(&"time_limit.electronic_only"));
+        let ok = rules(d(2019, 4, 5));
+        assert!(
+            !ok.contains(&"time_limit.too_short") && !ok.contains(&"time_limit.electronic_only")
+        );
     }
 
     #[test]
