@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use route_map::core::Money;
 use route_map::procurement::isap::{Checkpoint, Novelty};
 use route_map::procurement::law::AuthorityKind;
+use route_map::procurement::ocds::{Publisher, release_package_json, releases};
 use route_map::procurement::plan::{
     PlanReport, PlanStep, ProcurementPlan, RawProcurementPlan, StepKind, check_plan,
 };
@@ -308,6 +309,28 @@ fn main() -> Result<(), Box<dyn Error>> {
         };
         println!("  {mark:>4}  {:?}: {}", o.route, o.reason);
     }
+
+    // The 2026 notices as OCDS 1.1 releases (Find a Tender's OCID prefix shown for shape only).
+    let publisher = Publisher {
+        ocid_prefix: "ocds-h6vhtk".into(),
+        process_id: "cw-ooh-coventry-2026".into(),
+        buyer_id: "GB-NHS-QWU".into(),
+        buyer_name: "NHS Coventry and Warwickshire ICB".into(),
+        supplier: Some((
+            "GB-NHS-RYG".into(),
+            "Coventry and Warwickshire Partnership NHS Trust".into(),
+        )),
+    };
+    let rs = releases(&now_plan, &now, &publisher)?;
+    println!(
+        "
+OCDS releases for the 2026 notices:"
+    );
+    for r in &rs {
+        println!("  {} {:?} {}", r.date, r.tag, r.id);
+    }
+    let json = release_package_json(&rs, "2027-02-01T00:00:00Z", "route-map")?;
+    println!("  package: {} bytes of OCDS 1.1 JSON", json.len());
 
     // The councils' social care element would not be a PSR health care service: it falls under
     // the Procurement Act 2023 light touch regime.
