@@ -312,6 +312,13 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+        // Hospital bedding (85112100) is not listed in PSR Schedule 1, hospital dialysis is.
+        let bedding = CpvCode::new("85112100-8").unwrap();
+        assert!(listing(ScheduleId::PsrSch1, &bedding).unwrap().is_none());
+        let dialysis = listing(ScheduleId::PsrSch1, &CpvCode::new("85111900-9").unwrap())
+            .unwrap()
+            .unwrap();
+        assert!(dialysis.source.is_verified());
         let it = CpvCode::new("72000000-5").unwrap();
         assert!(listing(ScheduleId::Pcr2015Sch3, &it).unwrap().is_none());
     }

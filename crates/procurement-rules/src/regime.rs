@@ -449,7 +449,7 @@ pub fn select_regimes(proposal: &Proposal) -> Result<RegimeDecision> {
             if listing(ScheduleId::PsrSch1, other)?.is_none() {
                 cx.say(
                     format!("{other} is not a health care service: a mixed procurement stays under the PSR only where health care is the main subject matter"),
-                    Some(SourceRef::new("NHS Act 2006 s.12ZB(1)(b); PSR reg. 3").with_url("https://www.legislation.gov.uk/ukpga/2022/31/section/79/data.html").unverified("exact reg. 3 conditions for mixed procurement")),
+                    Some(SourceRef::new("NHS Act 2006 s.12ZB(1)(b); PSR reg. 3").with_url("https://www.legislation.gov.uk/ukpga/2022/31/section/79/data.html").unverified("reg. 3 not read: conditions as summarised by Bevan Brittan (2025): health care is the main subject-matter and the other goods or services could not reasonably be supplied under a separate contract")),
                 );
             }
         }
