@@ -284,6 +284,10 @@ fn print_report(title: &str, report: &PlanReport) -> Result<(), Box<dyn Error>> 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("# Coventry Out of Hospital: the 2017 direct award, then and now");
 
+    println!(
+        "\nThe 2017 plan holds only what seed 003 records; steps the report does not mention \
+         (award decision notices, the award notice, ISAP checkpoints) are reported as missing."
+    );
     let then = check_plan(&plan_2017()?)?;
     print_report(
         "July 2017: PCR 2015 light touch regime and the NHS 2013 Regulations",

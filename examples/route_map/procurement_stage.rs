@@ -97,7 +97,7 @@ pub fn report() -> crate::StageResult {
     };
     writeln!(
         out,
-        "July 2017 (as recorded in seed 003): {}",
+        "July 2017 (as recorded in seed 003; steps it does not mention count as missing): {}",
         names(&then_report.decision.regimes)
     )?;
     let errors = then_report
