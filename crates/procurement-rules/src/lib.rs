@@ -56,7 +56,8 @@
 //! Procurement Act 2023. The selection procedure evaluates the procurement's commencement date.
 //! Values not checked against the primary source carry a `to_verify` note in their
 //! [`route_map_core::SourceRef`] and are listed by [`law::unverified`]: among them the full
-//! CPV schedules (only the health and care lines are encoded), the 25 % limb of the
+//! CPV schedules (only the health and care lines are encoded; PSR Schedule 1 is read verbatim
+//! up to 85131000-6 and encoded as ranges after it), the 25 % limb of the
 //! considerable change threshold, the 30-day PSR confirmation notice, the PCR standstill
 //! roll-over to a working day, and the Procurement Act classes of ICBs and NHS England.
 //!
