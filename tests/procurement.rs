@@ -401,6 +401,13 @@ fn ocds_releases_have_the_release_schema_shape() {
                     .starts_with("2025-11-14")
             );
             assert_eq!(a["suppliers"][0]["name"], "Example Supplier Ltd");
+            let supplier = r["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["roles"][0] == "supplier")
+                .unwrap();
+            assert_eq!(supplier["identifier"]["scheme"], "GB-COH");
         }
         if let Some(k) = r.get("contracts") {
             assert!(k[0]["awardID"].is_string());

@@ -64,6 +64,30 @@ pub struct OrganizationReference {
     pub name: String,
 }
 
+/// An organisation identifier (org-id.guide scheme and the identifier within it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identifier {
+    /// The scheme, e.g. `GB-PPON`, `GB-COH`, `GB-NHS`.
+    pub scheme: String,
+    /// The identifier within the scheme.
+    pub id: String,
+}
+
+/// Schemes recognised at the start of a party id (`GB-PPON-PQVM-1383-ZBXP`).
+pub const SCHEMES: [&str; 5] = ["GB-PPON", "GB-COH", "GB-NHS", "GB-CHC", "GB-GOR"];
+
+fn identifier(id: &str) -> Option<Identifier> {
+    SCHEMES.iter().find_map(|scheme| {
+        id.strip_prefix(scheme)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .filter(|rest| !rest.is_empty())
+            .map(|rest| Identifier {
+                scheme: (*scheme).to_owned(),
+                id: rest.to_owned(),
+            })
+    })
+}
+
 /// A party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Party {
@@ -71,6 +95,9 @@ pub struct Party {
     pub id: String,
     /// Name.
     pub name: String,
+    /// The scheme and identifier, when the id starts with a known scheme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<Identifier>,
     /// Roles (`buyer`, `supplier`).
     pub roles: Vec<&'static str>,
 }
@@ -389,6 +416,7 @@ pub fn releases(
         let mut parties = vec![Party {
             id: buyer.id.clone(),
             name: buyer.name.clone(),
+            identifier: identifier(&buyer.id),
             roles: vec!["buyer"],
         }];
         let suppliers: Vec<OrganizationReference> = publisher
@@ -403,6 +431,7 @@ pub fn releases(
             parties.extend(suppliers.iter().map(|o| Party {
                 id: o.id.clone(),
                 name: o.name.clone(),
+                identifier: identifier(&o.id),
                 roles: vec!["supplier"],
             }));
         }
@@ -559,6 +588,7 @@ pub fn amendment_release(
         parties: vec![Party {
             id: buyer.id.clone(),
             name: buyer.name.clone(),
+            identifier: identifier(&buyer.id),
             roles: vec!["buyer"],
         }],
         buyer,
@@ -676,6 +706,23 @@ mod tests {
         )
         .unwrap();
         assert!(amendment_release(&p, &no, d, Money::from_pounds(2_000_000), "x").is_err());
+    }
+
+    #[test]
+    fn identifiers_split_known_schemes() {
+        assert_eq!(
+            identifier("GB-PPON-PQVM-1383-ZBXP"),
+            Some(Identifier {
+                scheme: "GB-PPON".into(),
+                id: "PQVM-1383-ZBXP".into()
+            })
+        );
+        assert_eq!(
+            identifier("GB-COH-01509477").map(|i| i.scheme),
+            Some("GB-COH".into())
+        );
+        assert_eq!(identifier("GB-PPON-"), None);
+        assert_eq!(identifier("local-1"), None);
     }
 
     #[test]
