@@ -653,3 +653,41 @@ proptest! {
         }
     }
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExistingCase {
+    name: String,
+    source: SourceRef,
+    target: NaiveDate,
+    today: NaiveDate,
+    novate: bool,
+    expect_all_free_from: NaiveDate,
+    expect_terms: Vec<route_map::procurement::existing::TermKind>,
+    expect_blocking: bool,
+    contract: Vec<route_map::procurement::existing::ExistingContract>,
+}
+
+#[test]
+fn existing_contract_cases() {
+    use route_map::procurement::existing::map_contracts;
+    for c in cases::<ExistingCase>("existing_contracts.toml") {
+        assert!(!c.source.title.is_empty());
+        let map = map_contracts(&c.contract, c.target, c.today, c.novate).unwrap();
+        assert_eq!(
+            map.all_free_from,
+            Some(c.expect_all_free_from),
+            "{}",
+            c.name
+        );
+        let kinds: BTreeSet<_> = map.terms.iter().map(|t| t.kind).collect();
+        let want: BTreeSet<_> = c.expect_terms.iter().copied().collect();
+        assert_eq!(kinds, want, "{}: {:#?}", c.name, map.terms);
+        assert_eq!(
+            map.terms.iter().any(|t| t.blocking),
+            c.expect_blocking,
+            "{}",
+            c.name
+        );
+    }
+}
