@@ -317,6 +317,7 @@ fn method_of(route: Route) -> &'static str {
     use Route as R;
     match route {
         R::PsrDirectAwardA
+        | R::PsrUrgentAward
         | R::PsrDirectAwardB
         | R::PsrDirectAwardC
         | R::PaDirectAward

@@ -64,6 +64,8 @@ pub enum Route {
     PsrMostSuitableProvider,
     /// PSR Competitive Process.
     PsrCompetitive,
+    /// PSR urgent award (reg. 14), which overrides the other processes.
+    PsrUrgentAward,
     /// Procurement Act open procedure.
     PaOpen,
     /// Procurement Act competitive flexible procedure.
@@ -149,6 +151,8 @@ pub enum NoticeKind {
     PsrAwardNotice,
     /// PSR confirmation of award (DAC, MSP, competitive).
     PsrConfirmationNotice,
+    /// PSR notice of urgent award (reg. 14).
+    PsrUrgentAwardNotice,
     /// UK1 pipeline notice.
     #[serde(rename = "uk1_pipeline")]
     Uk1Pipeline,
@@ -616,7 +620,8 @@ pub struct AwardFacts {
     /// 2013 Regulations reg. 5, Procurement Act Sch. 5.
     #[serde(default)]
     pub only_one_capable_provider: bool,
-    /// Extreme urgency not attributable to the authority.
+    /// Extreme urgency not foreseeable by or attributable to the authority; under the PSR,
+    /// delay would also be likely to put patient or public safety at risk (reg. 14).
     #[serde(default)]
     pub extreme_urgency: bool,
     /// Light touch services where user choice of supplier must be respected.
@@ -742,6 +747,16 @@ pub fn route_options(regime: Regime, facts: &AwardFacts) -> Result<Vec<RouteOpti
                     (Availability::NotAvailable, "the authority cannot identify the most suitable provider without competition".to_owned())
                 }
             }
+            Route::PsrUrgentAward => {
+                if facts.extreme_urgency {
+                    (
+                        Availability::Permitted,
+                        "urgent, unforeseeable and not attributable to the authority, with a risk to patient or public safety: overrides the other processes".to_owned(),
+                    )
+                } else {
+                    (Availability::NotAvailable, "no urgency stated".to_owned())
+                }
+            }
             Route::PsrCompetitive => {
                 if psr_mandatory.is_some() {
                     (
@@ -815,7 +830,8 @@ pub fn route_options(regime: Regime, facts: &AwardFacts) -> Result<Vec<RouteOpti
     // Under the PSR the competitive process is mandatory when nothing else is available.
     if regime == Regime::Psr {
         let others = out.iter().any(|o| {
-            o.route != Route::PsrCompetitive && o.availability != Availability::NotAvailable
+            !matches!(o.route, Route::PsrCompetitive | Route::PsrUrgentAward)
+                && o.availability != Availability::NotAvailable
         });
         if !others {
             for o in out.iter_mut().filter(|o| o.route == Route::PsrCompetitive) {
@@ -847,7 +863,8 @@ pub fn check_route(regime: Regime, route: Route, facts: &AwardFacts) -> Result<R
                 regime: regime.to_string(),
                 reason: "the regime has no such route".into(),
             })?;
-    if let Some(m) = mandatory.filter(|m| m.route != route) {
+    let overrides = route == Route::PsrUrgentAward;
+    if let Some(m) = mandatory.filter(|m| m.route != route && !overrides) {
         return Err(Error::RouteNotAvailable {
             route: format!("{route:?}"),
             regime: regime.to_string(),
@@ -981,5 +998,12 @@ mod tests {
                     && o.availability == Availability::Mandatory)
         );
         assert!(check_route(Regime::Pa2023Public, Route::PsrDirectAwardA, &none).is_err());
+        // Urgency overrides even a mandatory Direct Award A.
+        let urgent = AwardFacts {
+            extreme_urgency: true,
+            ..daa
+        };
+        assert!(check_route(Regime::Psr, Route::PsrUrgentAward, &urgent).is_ok());
+        assert!(check_route(Regime::Psr, Route::PsrUrgentAward, &daa).is_err());
     }
 }

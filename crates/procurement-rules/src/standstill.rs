@@ -184,6 +184,9 @@ pub fn standstill(
             if matches!(route, Route::PsrDirectAwardA | Route::PsrDirectAwardB) {
                 return none("Direct Award Processes A and B have no standstill");
             }
+            if route == Route::PsrUrgentAward {
+                return none("urgent awards under PSR reg. 14 have no standstill");
+            }
             let (n, source) = days("psr_standstill_working_days")?;
             let mut last_day = cal.period_end(notice, n, Counting::After)?;
             let mut notes = Vec::new();
