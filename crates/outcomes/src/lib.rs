@@ -1,5 +1,14 @@
-//! outcomes (under construction).
+//! Outcomes frameworks, achievement scoring and statistical verdicts.
 
+pub mod curve;
 pub mod error;
+pub mod framework;
+pub mod id;
+pub mod indicator;
+pub mod phasing;
+pub mod weights;
 
 pub use error::{Error, Result};
+pub use framework::{Framework, FrameworkScore};
+pub use id::{AreaCode, IndicatorId};
+pub use indicator::{IncentiveBasis, Indicator, Polarity, Unit};
