@@ -6,6 +6,7 @@ pub mod framework;
 pub mod id;
 pub mod indicator;
 pub mod phasing;
+pub mod stats;
 pub mod weights;
 
 pub use error::{Error, Result};
