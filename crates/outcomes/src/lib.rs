@@ -2,9 +2,11 @@
 
 pub mod curve;
 pub mod error;
+pub mod fingertips;
 pub mod framework;
 pub mod id;
 pub mod indicator;
+pub mod observation;
 pub mod phasing;
 pub mod stats;
 pub mod weights;
