@@ -380,6 +380,63 @@ impl Framework {
         } else {
             vec![(None, Share::ONE)]
         };
+        self.score_pools(results, contract_year, &pools, phasing)
+    }
+
+    /// Score only the indicators of one basis, in full, whatever the phasing (CQUIN, say,
+    /// which a payment engine pays from its own pot).
+    ///
+    /// # Errors
+    ///
+    /// As [`Framework::score`]; [`Error::Phasing`] when the framework has no indicator on the
+    /// basis.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use outcomes::{templates, IncentiveBasis};
+    /// let framework = templates::coventry_warwickshire()?;
+    /// let results = templates::coventry_warwickshire_sample_results()?;
+    /// let cquin = framework.score_basis(&results, IncentiveBasis::Cquin, 1)?;
+    /// assert_eq!(cquin.achievement.to_string(), "75%"); // 75% uptake on the 60-80% scale
+    /// # Ok::<(), outcomes::Error>(())
+    /// ```
+    pub fn score_basis(
+        &self,
+        results: &BTreeMap<IndicatorId, Performance>,
+        basis: IncentiveBasis,
+        contract_year: u32,
+    ) -> Result<FrameworkScore> {
+        for id in results.keys() {
+            if self.indicator(id.as_str()).is_none() {
+                return Err(Error::Unknown {
+                    kind: "indicator",
+                    id: id.to_string(),
+                    context: format!("results for framework {}", self.raw.id),
+                });
+            }
+        }
+        if contract_year == 0 {
+            return Err(Error::Phasing {
+                reason: "contract years count from 1".into(),
+            });
+        }
+        let phasing = BTreeMap::from([(basis, Share::ONE)]);
+        self.score_pools(
+            results,
+            contract_year,
+            &[(Some(basis), Share::ONE)],
+            phasing,
+        )
+    }
+
+    fn score_pools(
+        &self,
+        results: &BTreeMap<IndicatorId, Performance>,
+        contract_year: u32,
+        pools: &[(Option<IncentiveBasis>, Share)],
+        phasing: BTreeMap<IncentiveBasis, Share>,
+    ) -> Result<FrameworkScore> {
         let counts = |i: &Indicator| pools.iter().any(|(b, _)| b.is_none_or(|b| b == i.basis()));
 
         // Score every counting indicator.
@@ -402,7 +459,7 @@ impl Framework {
         let mut domain_by_basis: BTreeMap<&str, BTreeMap<IncentiveBasis, Share>> = BTreeMap::new();
         let mut effective: BTreeMap<&str, Decimal> = BTreeMap::new();
         let mut total = Decimal::ZERO;
-        for (pool, pool_share) in &pools {
+        for (pool, pool_share) in pools {
             let in_pool = |i: &Indicator| pool.is_none_or(|b| b == i.basis());
             let label = pool.map_or_else(|| "all indicators".to_owned(), |b| b.to_string());
             let agg = aggregate(&self.raw, &scored, &in_pool)?;
@@ -637,4 +694,339 @@ fn aggregate<'a>(
         domains,
         indicator_weights,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::curve::Performance;
+    use crate::indicator::tests::linear;
+    use crate::templates;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+
+    fn sample() -> (Framework, BTreeMap<IndicatorId, Performance>) {
+        (
+            templates::coventry_warwickshire().unwrap(),
+            templates::coventry_warwickshire_sample_results().unwrap(),
+        )
+    }
+
+    /// Hand-computed: year 1 milestones (2×1 + 2×2/3 + 1×1)/5; year 3 the mean of five
+    /// domains 0.5, 0.5333333333, 0.4, 0.405, 0.65; year 2 half of each.
+    #[test]
+    fn coventry_sample_by_contract_year() {
+        let (f, r) = sample();
+        let y1 = f.score(&r, 1).unwrap();
+        assert_eq!(y1.achievement.as_decimal(), dec!(0.8666666667));
+        assert!(y1.failed_gateways.is_empty());
+        assert_eq!(y1.domains.len(), 1);
+        let y3 = f.score(&r, 3).unwrap();
+        assert_eq!(y3.achievement.as_decimal(), dec!(0.4976666667));
+        assert_eq!(y3.domain("D3").unwrap().achievement.as_decimal(), dec!(0.4));
+        assert_eq!(
+            y3.domain("D4").unwrap().achievement.as_decimal(),
+            dec!(0.405)
+        );
+        assert!(y3.domain("D6").is_none());
+        let y2 = f.score(&r, 2).unwrap();
+        assert_eq!(y2.achievement.as_decimal(), dec!(0.6821666667));
+        for s in [&y1, &y2, &y3] {
+            let total: Decimal = s
+                .indicators
+                .iter()
+                .map(|i| i.effective_weight.as_decimal())
+                .sum();
+            assert_eq!(total, Decimal::ONE);
+        }
+        let map = y3.achievement_map();
+        assert_eq!(map.len(), 9);
+        assert_eq!(map[&IndicatorId::new("OOH-08").unwrap()], Share::ONE);
+        assert_eq!(y3.indicator_achievements().count(), 9);
+    }
+
+    #[test]
+    fn failed_gateway_earns_nothing_in_the_years_it_counts() {
+        let (f, mut r) = sample();
+        r.insert(
+            IndicatorId::new("OOH-M1").unwrap(),
+            Performance::Milestones {
+                deliveries: vec![],
+                assessed_on: chrono::NaiveDate::from_ymd_opt(2019, 3, 31).unwrap(),
+            },
+        );
+        let y1 = f.score(&r, 1).unwrap();
+        assert_eq!(y1.achievement, Share::ZERO);
+        assert_eq!(
+            y1.failed_gateways,
+            vec![IndicatorId::new("OOH-M1").unwrap()]
+        );
+        assert_eq!(
+            f.score(&r, 3).unwrap().achievement.as_decimal(),
+            dec!(0.4976666667)
+        );
+    }
+
+    #[test]
+    fn result_errors() {
+        let (f, mut r) = sample();
+        r.remove(&IndicatorId::new("OOH-04").unwrap());
+        assert!(matches!(f.score(&r, 3), Err(Error::ResultMismatch { .. })));
+        assert!(
+            f.score(&r, 1).is_ok(),
+            "outcome results are not needed in year 1"
+        );
+        let (f, mut r) = sample();
+        r.insert(
+            IndicatorId::new("NOPE").unwrap(),
+            Performance::Value { value: dec!(1) },
+        );
+        assert!(matches!(f.score(&r, 3), Err(Error::Unknown { .. })));
+        let (f, r) = sample();
+        assert!(matches!(f.score(&r, 0), Err(Error::Phasing { .. })));
+    }
+
+    fn raw(domains: Vec<Domain>) -> RawFramework {
+        RawFramework {
+            id: IndicatorId::new("F").unwrap(),
+            name: "f".into(),
+            source: SourceRef::new("test"),
+            illustrative: false,
+            domains,
+            phasing: None,
+        }
+    }
+
+    fn outcome(id: &str, weight: Decimal, indicators: Vec<Indicator>) -> Outcome {
+        Outcome {
+            id: IndicatorId::new(id).unwrap(),
+            name: id.into(),
+            weight,
+            indicators,
+        }
+    }
+
+    fn domain(id: &str, weight: Decimal, outcomes: Vec<Outcome>) -> Domain {
+        Domain {
+            id: IndicatorId::new(id).unwrap(),
+            name: id.into(),
+            weight,
+            outcomes,
+        }
+    }
+
+    fn ind(id: &str, weight: Decimal) -> Indicator {
+        let mut r = linear(id, dec!(0), dec!(100));
+        r.weight = weight;
+        Indicator::new(r).unwrap()
+    }
+
+    #[test]
+    fn construction_errors() {
+        assert!(matches!(
+            Framework::new(raw(vec![])),
+            Err(Error::Empty {
+                what: "domains",
+                ..
+            })
+        ));
+        let zero = raw(vec![domain(
+            "D",
+            dec!(0),
+            vec![outcome("O", dec!(1), vec![ind("I", dec!(1))])],
+        )]);
+        assert!(matches!(
+            Framework::new(zero),
+            Err(Error::ZeroWeights { .. })
+        ));
+        let zero_ind = raw(vec![domain(
+            "D",
+            dec!(1),
+            vec![outcome(
+                "O",
+                dec!(1),
+                vec![ind("I", dec!(0)), ind("J", dec!(0))],
+            )],
+        )]);
+        assert!(matches!(
+            Framework::new(zero_ind),
+            Err(Error::ZeroWeights { .. })
+        ));
+        let dup = raw(vec![domain(
+            "D",
+            dec!(1),
+            vec![outcome(
+                "O",
+                dec!(1),
+                vec![ind("I", dec!(1)), ind("I", dec!(1))],
+            )],
+        )]);
+        assert!(matches!(Framework::new(dup), Err(Error::Duplicate { .. })));
+        let dup2 = raw(vec![domain(
+            "X",
+            dec!(1),
+            vec![outcome("X", dec!(1), vec![ind("I", dec!(1))])],
+        )]);
+        assert!(matches!(Framework::new(dup2), Err(Error::Duplicate { .. })));
+        let empty_o = raw(vec![domain(
+            "D",
+            dec!(1),
+            vec![outcome("O", dec!(1), vec![])],
+        )]);
+        assert!(matches!(
+            Framework::new(empty_o),
+            Err(Error::Empty {
+                what: "indicators",
+                ..
+            })
+        ));
+        let empty_d = raw(vec![domain("D", dec!(1), vec![])]);
+        assert!(matches!(
+            Framework::new(empty_d),
+            Err(Error::Empty {
+                what: "outcomes",
+                ..
+            })
+        ));
+        let neg = raw(vec![domain(
+            "D",
+            dec!(-1),
+            vec![outcome("O", dec!(1), vec![ind("I", dec!(1))])],
+        )]);
+        assert!(matches!(
+            Framework::new(neg),
+            Err(Error::NegativeWeight { .. })
+        ));
+        // Phasing that pays on a basis with no indicators.
+        let mut p = raw(vec![domain(
+            "D",
+            dec!(1),
+            vec![outcome("O", dec!(1), vec![ind("I", dec!(1))])],
+        )]);
+        p.phasing = Some(
+            crate::phasing::PhasingSchedule::new(crate::phasing::RawPhasingSchedule {
+                phases: vec![crate::phasing::Phase {
+                    from_year: 1,
+                    shares: vec![crate::phasing::BasisShare {
+                        basis: IncentiveBasis::Milestones,
+                        share: Share::ONE,
+                    }],
+                    source: SourceRef::new("t"),
+                }],
+            })
+            .unwrap(),
+        );
+        assert!(matches!(Framework::new(p), Err(Error::Phasing { .. })));
+        let (f, r) = sample();
+        assert!(f.score_basis(&r, IncentiveBasis::Cquin, 0).is_err());
+    }
+
+    /// Random framework shapes: up to 4 domains of up to 3 outcomes of up to 3 indicators, each
+    /// level with at least one positive weight; all indicators linear on 0-100.
+    fn shape() -> impl Strategy<Value = Framework> {
+        let weight = || 0u32..50;
+        let level = |n: usize| {
+            proptest::collection::vec(weight(), 1..=n).prop_map(|mut w| {
+                if w.iter().all(|x| *x == 0) {
+                    if let Some(first) = w.first_mut() {
+                        *first = 1;
+                    }
+                }
+                w
+            })
+        };
+        proptest::collection::vec(
+            (
+                weight(),
+                proptest::collection::vec((weight(), level(3)), 1..=3),
+            ),
+            1..=4,
+        )
+        .prop_map(move |ds| {
+            let mut n = 0;
+            let mut domains = Vec::new();
+            let any_d = ds.iter().any(|(w, _)| *w > 0);
+            for (di, (dw, os)) in ds.into_iter().enumerate() {
+                let any_o = os.iter().any(|(w, _)| *w > 0);
+                let mut outcomes = Vec::new();
+                for (oi, (ow, is)) in os.into_iter().enumerate() {
+                    let indicators = is
+                        .into_iter()
+                        .map(|w| {
+                            n += 1;
+                            ind(&format!("I{n}"), Decimal::from(w))
+                        })
+                        .collect();
+                    let ow = if any_o || oi > 0 { ow } else { 1 };
+                    outcomes.push(outcome(
+                        &format!("O{di}.{oi}"),
+                        Decimal::from(ow),
+                        indicators,
+                    ));
+                }
+                let dw = if any_d || di > 0 { dw } else { 1 };
+                domains.push(domain(&format!("D{di}"), Decimal::from(dw), outcomes));
+            }
+            Framework::new(raw(domains)).unwrap()
+        })
+    }
+
+    fn results(f: &Framework, values: &[u32]) -> BTreeMap<IndicatorId, Performance> {
+        f.indicators()
+            .enumerate()
+            .map(|(k, (_, _, i))| {
+                let v = values.get(k % values.len().max(1)).copied().unwrap_or(0);
+                (
+                    i.id().clone(),
+                    Performance::Value {
+                        value: Decimal::new(i64::from(v), 1),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn prop_equal_achievements_aggregate_to_that_achievement(f in shape(), v in 0u32..=1000) {
+            let s = f.score(&results(&f, &[v]), 1).unwrap();
+            let a = Decimal::new(i64::from(v), 3);
+            prop_assert_eq!(s.achievement.as_decimal(), a);
+            for d in &s.domains {
+                prop_assert_eq!(d.achievement.as_decimal(), a);
+            }
+        }
+
+        #[test]
+        fn prop_effective_weights_normalise(f in shape(), vs in proptest::collection::vec(0u32..=1000, 1..10)) {
+            let s = f.score(&results(&f, &vs), 1).unwrap();
+            let total: Decimal = s.indicators.iter().map(|i| i.effective_weight.as_decimal()).sum();
+            prop_assert_eq!(total, Decimal::ONE);
+            // The framework achievement is the effective-weighted mean of indicator achievements
+            // (to within the rounding of the levels).
+            let mean: Decimal = s.indicators.iter().map(|i| i.effective_weight.as_decimal() * i.scored.achievement.as_decimal()).sum();
+            prop_assert!((mean - s.achievement.as_decimal()).abs() < Decimal::new(1, 8));
+        }
+
+        #[test]
+        fn prop_framework_never_falls_as_an_indicator_improves(
+            f in shape(),
+            vs in proptest::collection::vec(0u32..=1000, 1..10),
+            which in 0usize..100,
+            step in 0u32..500,
+        ) {
+            let before = results(&f, &vs);
+            let mut after = before.clone();
+            let n = after.len();
+            if let Some((_, p)) = after.iter_mut().nth(which % n) {
+                if let Performance::Value { value } = p {
+                    *value += Decimal::new(i64::from(step), 1);
+                }
+            }
+            let a = f.score(&before, 1).unwrap().achievement;
+            let b = f.score(&after, 1).unwrap().achievement;
+            prop_assert!(b >= a);
+            prop_assert!(b <= Share::ONE);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Outcomes frameworks, achievement scoring and statistical verdicts.
 
 pub mod curve;
+mod data;
 pub mod error;
 pub mod fingertips;
 pub mod framework;
@@ -9,6 +10,7 @@ pub mod indicator;
 pub mod observation;
 pub mod phasing;
 pub mod stats;
+pub mod templates;
 pub mod weights;
 
 pub use error::{Error, Result};
