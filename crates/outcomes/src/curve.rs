@@ -345,8 +345,7 @@ impl Curve {
             Curve::Banded { bands, below } => {
                 let reached = bands
                     .iter()
-                    .filter(|b| reaches(value, b.threshold, b.edge, polarity))
-                    .next_back();
+                    .rfind(|b| reaches(value, b.threshold, b.edge, polarity));
                 Ok(match reached {
                     Some(b) => Scored {
                         achievement: b.share,

@@ -1018,10 +1018,8 @@ mod tests {
             let before = results(&f, &vs);
             let mut after = before.clone();
             let n = after.len();
-            if let Some((_, p)) = after.iter_mut().nth(which % n) {
-                if let Performance::Value { value } = p {
-                    *value += Decimal::new(i64::from(step), 1);
-                }
+            if let Some((_, Performance::Value { value })) = after.iter_mut().nth(which % n) {
+                *value += Decimal::new(i64::from(step), 1);
             }
             let a = f.score(&before, 1).unwrap().achievement;
             let b = f.score(&after, 1).unwrap().achievement;

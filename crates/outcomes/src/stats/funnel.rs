@@ -81,7 +81,7 @@ pub struct Funnel {
 /// # Ok::<(), outcomes::Error>(())
 /// ```
 pub fn proportion_limits(centre: f64, n: f64, level: ConfidenceLevel) -> Result<Interval> {
-    if !(centre.is_finite() && (0.0..=1.0).contains(&centre)) || !n.is_finite() || n <= 0.0 {
+    if !(centre.is_finite() && (0.0..=1.0).contains(&centre) && n.is_finite() && n > 0.0) {
         return Err(Error::Statistics {
             statistic: "funnel limits",
             reason: format!("centre {centre} must be in [0, 1] and denominator {n} above zero"),
