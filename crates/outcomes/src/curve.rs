@@ -784,6 +784,30 @@ mod tests {
         }
 
         #[test]
+        fn prop_more_milestones_delivered_never_lower_achievement(
+            weights in proptest::collection::vec(0u32..10, 1..6),
+            delivered in proptest::collection::vec(any::<bool>(), 6),
+            extra in 0usize..6,
+        ) {
+            prop_assume!(weights.iter().any(|w| *w > 0));
+            let due = NaiveDate::from_ymd_opt(2019, 3, 31).unwrap();
+            let milestones: Vec<Milestone> = weights.iter().enumerate().map(|(i, w)| Milestone {
+                id: IndicatorId::new(&format!("M{i}")).unwrap(), name: String::new(), due, weight: Decimal::from(*w),
+            }).collect();
+            let c = Curve::Milestones { milestones };
+            let deliveries = |set: &[bool]| -> Vec<MilestoneDelivery> {
+                (0..weights.len()).filter(|i| set.get(*i) == Some(&true)).map(|i| MilestoneDelivery {
+                    id: IndicatorId::new(&format!("M{i}")).unwrap(), delivered: due,
+                }).collect()
+            };
+            let mut more = delivered.clone();
+            if let Some(x) = more.get_mut(extra) { *x = true; }
+            let a = c.score_milestones(&deliveries(&delivered), due, "m").unwrap().achievement;
+            let b = c.score_milestones(&deliveries(&more), due, "m").unwrap().achievement;
+            prop_assert!(b >= a && b <= Share::ONE);
+        }
+
+        #[test]
         fn prop_linear_continuous_at_thresholds(p in polarity(), c in linear(), eps in 1i64..1_000) {
             let Curve::Linear { lower, upper } = c.clone() else { unreachable!() };
             let span = upper - lower;

@@ -19,3 +19,20 @@ pub(crate) fn load<T: DeserializeOwned>(
             reason: reason.clone(),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_embedded_data_is_an_error_not_a_panic() {
+        static CELL: OnceLock<std::result::Result<toml::Table, String>> = OnceLock::new();
+        assert!(matches!(
+            load(&CELL, "broken.toml", "not = [valid"),
+            Err(Error::EmbeddedData {
+                name: "broken.toml",
+                ..
+            })
+        ));
+    }
+}

@@ -482,6 +482,21 @@ mod tests {
         assert!(read_indicator_names("a|b\n".as_bytes(), "x").is_err());
     }
 
+    proptest::proptest! {
+        /// Bad input never panics: arbitrary bytes after either header give rows or an error.
+        #[test]
+        fn prop_arbitrary_input_never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400), classic in proptest::prelude::any::<bool>()) {
+            let header: &[u8] = if classic {
+                b"Indicator ID,Area Code,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,Count,Denominator\n"
+            } else {
+                COMPACT_HEADER.as_bytes()
+            };
+            let mut input = header.to_vec();
+            input.extend(body);
+            let _ = read(input.as_slice(), "fuzz.csv");
+        }
+    }
+
     #[test]
     fn sortable_labels() {
         assert_eq!(sortable_from_label("2009 - 11"), Some(20_090_000));
