@@ -19,7 +19,7 @@ use route_map::outcomes::curve::Performance;
 use route_map::outcomes::fingertips;
 use route_map::outcomes::observation::{Limits, Observation, Period, series};
 use route_map::outcomes::stats::spc::{XmrChart, XmrOptions};
-use route_map::outcomes::stats::{ConfidenceLevel, Interval, compare, wilson};
+use route_map::outcomes::stats::{ConfidenceLevel, Interval, compare, rate_interval, wilson};
 use route_map::outcomes::{AreaCode, IndicatorId, Unit, templates};
 use rust_decimal::Decimal;
 
@@ -143,6 +143,12 @@ fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Er
         (Unit::Percentage, Some(a), Some(b)) if a <= b && b > Decimal::ZERO => Ok(Some(
             wilson(to_f64(a)?, to_f64(b)?, ConfidenceLevel::P95)?.scaled(100.0),
         )),
+        (Unit::RatePer { per }, Some(a), Some(b)) if b > Decimal::ZERO => Ok(Some(rate_interval(
+            to_f64(a)?,
+            to_f64(b)?,
+            f64::from(*per),
+            ConfidenceLevel::P95,
+        )?)),
         _ => Ok(None),
     }
 }

@@ -38,6 +38,17 @@ impl ConfidenceLevel {
     }
 }
 
+impl ConfidenceLevel {
+    /// The two-sided significance level `α`: 0.05 or 0.002.
+    #[must_use]
+    pub fn alpha(self) -> f64 {
+        match self {
+            ConfidenceLevel::P95 => 0.05,
+            ConfidenceLevel::P998 => 0.002,
+        }
+    }
+}
+
 impl std::fmt::Display for ConfidenceLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -190,6 +201,140 @@ pub fn byar_rate(x: f64, denominator: f64, per: f64, level: ConfidenceLevel) -> 
     Ok(byar(x, level)?.scaled(per / denominator))
 }
 
+/// Counts below this use exact Poisson limits in [`count_interval`]; at or above it, Byar's
+/// approximation. Fingertips' published limits follow this rule (every row of indicators
+/// 20401 and 41203 in the North West extract matches it).
+pub const EXACT_POISSON_BELOW: u64 = 10;
+
+/// Counts above this are refused by [`poisson_exact`] (use [`byar`]).
+pub const EXACT_POISSON_MAX: u64 = 100_000;
+
+/// The exact (Garwood 1936) Poisson interval for an integer count `x`: the means `L` and `U`
+/// with `P(X ≥ x | L) = α/2` and `P(X ≤ x | U) = α/2`, equivalently `χ²(α/2; 2x)/2` and
+/// `χ²(1 − α/2; 2x + 2)/2`. Found by bisection on the Poisson distribution function.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] for a count above [`EXACT_POISSON_MAX`].
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::{poisson_exact, ConfidenceLevel};
+/// let ci = poisson_exact(4, ConfidenceLevel::P95)?;
+/// assert!((ci.lower - 1.089865).abs() < 1e-6 && (ci.upper - 10.241589).abs() < 1e-6);
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn poisson_exact(x: u64, level: ConfidenceLevel) -> Result<Interval> {
+    if x > EXACT_POISSON_MAX {
+        return Err(Error::Statistics {
+            statistic: "exact Poisson interval",
+            reason: format!("count {x} is above {EXACT_POISSON_MAX}: use Byar's approximation"),
+        });
+    }
+    let alpha = level.alpha();
+    // Bounds wide enough for any level this crate offers.
+    #[allow(clippy::cast_precision_loss)]
+    let xf = x as f64;
+    let hi_bound = xf + 50.0 + 10.0 * (xf + 1.0).sqrt();
+    // P(X <= k | mu) falls as mu rises.
+    let lower = if x == 0 {
+        0.0
+    } else {
+        // P(X >= x | L) = 1 - P(X <= x - 1 | L) = alpha / 2
+        bisect(0.0, xf, |mu| 1.0 - poisson_cdf(x - 1, mu) - alpha / 2.0)
+    };
+    // P(X <= x | U) = alpha / 2
+    let upper = bisect(xf, hi_bound, |mu| alpha / 2.0 - poisson_cdf(x, mu));
+    Ok(Interval {
+        lower,
+        upper,
+        level,
+    })
+}
+
+/// A count's interval as Fingertips computes it: exact Poisson below
+/// [`EXACT_POISSON_BELOW`] events, Byar's approximation from there up.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] for a negative, fractional or non-finite count.
+pub fn count_interval(x: f64, level: ConfidenceLevel) -> Result<Interval> {
+    finite_non_negative("count interval", "count", x)?;
+    #[allow(clippy::cast_precision_loss)]
+    let cutoff = EXACT_POISSON_BELOW as f64;
+    if x < cutoff {
+        if x.fract() != 0.0 {
+            return Err(Error::Statistics {
+                statistic: "count interval",
+                reason: format!(
+                    "count {x} below {EXACT_POISSON_BELOW} must be whole for exact limits"
+                ),
+            });
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let n = x as u64;
+        poisson_exact(n, level)
+    } else {
+        byar(x, level)
+    }
+}
+
+/// A crude rate's interval from [`count_interval`]: `x / denominator × per`.
+///
+/// # Errors
+///
+/// As [`count_interval`], and for a denominator or multiplier that is not positive.
+pub fn rate_interval(
+    x: f64,
+    denominator: f64,
+    per: f64,
+    level: ConfidenceLevel,
+) -> Result<Interval> {
+    for (what, v) in [("denominator", denominator), ("multiplier", per)] {
+        if !v.is_finite() || v <= 0.0 {
+            return Err(Error::Statistics {
+                statistic: "rate interval",
+                reason: format!("{what} {v} must be positive and finite"),
+            });
+        }
+    }
+    Ok(count_interval(x, level)?.scaled(per / denominator))
+}
+
+/// `P(X ≤ k)` for `X ~ Poisson(mu)`, summed in log space so large means do not underflow.
+fn poisson_cdf(k: u64, mu: f64) -> f64 {
+    if mu <= 0.0 {
+        return 1.0;
+    }
+    let ln_mu = mu.ln();
+    let mut log_term = -mu;
+    let mut sum = log_term.exp();
+    for i in 1..=k {
+        #[allow(clippy::cast_precision_loss)]
+        let fi = i as f64;
+        log_term += ln_mu - fi.ln();
+        sum += log_term.exp();
+    }
+    sum.min(1.0)
+}
+
+/// The root of an increasing function `f` on `[lo, hi]` by bisection.
+fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if f(mid) > 0.0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+        if hi - lo <= f64::EPSILON * hi.max(1.0) {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +450,62 @@ mod tests {
         close(rate.upper, 45.09427, 1e-5);
     }
 
+    /// Exact Poisson limits (Garwood 1936) computed independently with SciPy as
+    /// `chi2.ppf(α/2, 2x)/2` and `chi2.ppf(1 − α/2, 2x + 2)/2`.
+    #[test]
+    fn exact_poisson_matches_chi_square_values() {
+        let cases = [
+            (0, ConfidenceLevel::P95, 0.0, 3.688_879_454_113_935_4),
+            (
+                1,
+                ConfidenceLevel::P95,
+                0.025_317_807_984_289_876,
+                5.571_643_390_938_898,
+            ),
+            (
+                4,
+                ConfidenceLevel::P95,
+                1.089_865_373_626_324_9,
+                10.241_588_675_403_694,
+            ),
+            (
+                6,
+                ConfidenceLevel::P998,
+                1.107_104_660_255_639_4,
+                18.061_636_840_199_064,
+            ),
+            (
+                10,
+                ConfidenceLevel::P95,
+                4.795_388_696_132_433_5,
+                18.390_356_042_017_78,
+            ),
+            (
+                50,
+                ConfidenceLevel::P998,
+                30.958_969_603_468_31,
+                75.941_891_992_100_48,
+            ),
+        ];
+        for (x, level, lo, hi) in cases {
+            let ci = poisson_exact(x, level).unwrap();
+            close(ci.lower, lo, 1e-9);
+            close(ci.upper, hi, 1e-9);
+        }
+        assert!(poisson_exact(EXACT_POISSON_MAX + 1, ConfidenceLevel::P95).is_err());
+        // Fingertips indicator 41203, 6 events in 126,134 (per 100,000): 1.74568 to 10.35365.
+        let r = rate_interval(6.0, 126_134.0, 100_000.0, ConfidenceLevel::P95).unwrap();
+        close(r.lower, 1.74568, 1e-5);
+        close(r.upper, 10.35365, 1e-5);
+        // At 10 events and above, Byar.
+        assert_eq!(
+            count_interval(10.0, ConfidenceLevel::P95).unwrap(),
+            byar(10.0, ConfidenceLevel::P95).unwrap()
+        );
+        assert!(count_interval(2.5, ConfidenceLevel::P95).is_err());
+        assert!(rate_interval(1.0, 0.0, 1.0, ConfidenceLevel::P95).is_err());
+    }
+
     #[test]
     fn degenerate_input_is_an_error_not_nan() {
         assert!(wilson(1.0, 0.0, ConfidenceLevel::P95).is_err());
@@ -329,6 +530,16 @@ mod tests {
             let wide = wilson(x, f64::from(n), ConfidenceLevel::P998).unwrap();
             let narrow = wilson(x, f64::from(n), ConfidenceLevel::P95).unwrap();
             prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
+        }
+
+        #[test]
+        fn prop_exact_poisson_brackets_the_count(x in 0u64..2_000) {
+            for level in [ConfidenceLevel::P95, ConfidenceLevel::P998] {
+                let ci = poisson_exact(x, level).unwrap();
+                #[allow(clippy::cast_precision_loss)]
+                let xf = x as f64;
+                prop_assert!(ci.lower <= xf && xf <= ci.upper && ci.lower >= 0.0 && ci.upper.is_finite());
+            }
         }
 
         #[test]

@@ -15,4 +15,7 @@ pub mod funnel;
 pub mod spc;
 
 pub use compare::{Significance, compare};
-pub use confidence::{ConfidenceLevel, Interval, byar, byar_rate, wilson};
+pub use confidence::{
+    ConfidenceLevel, Interval, byar, byar_rate, count_interval, poisson_exact, rate_interval,
+    wilson,
+};
