@@ -371,6 +371,48 @@ impl XmrChart {
     }
 }
 
+/// Rebase a series at change points: one chart per segment, each with its own mean and limits
+/// (Making Data Count recalculates limits after a sustained, explained change).
+///
+/// `breaks` are the indices where new segments start, strictly increasing and inside the
+/// series.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] for breaks out of order or range, or a segment the chart cannot be
+/// built from (fewer than two points).
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::spc::{rebase, XmrOptions};
+/// let charts = rebase(&[10.0, 11.0, 9.0, 10.0, 20.0, 21.0, 19.0, 20.0], &[4], XmrOptions::default())?;
+/// assert_eq!((charts[0].mean, charts[1].mean), (10.0, 20.0));
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn rebase(values: &[f64], breaks: &[usize], options: XmrOptions) -> Result<Vec<XmrChart>> {
+    let mut start = 0;
+    let mut charts = Vec::with_capacity(breaks.len() + 1);
+    for &b in breaks.iter().chain(std::iter::once(&values.len())) {
+        if b <= start {
+            return Err(Error::Statistics {
+                statistic: "XmR rebase",
+                reason: format!(
+                    "change point {b} does not follow {start} inside a series of {}",
+                    values.len()
+                ),
+            });
+        }
+        let segment = values.get(start..b).ok_or_else(|| Error::Statistics {
+            statistic: "XmR rebase",
+            reason: format!("change point {b} is beyond the series of {}", values.len()),
+        })?;
+        charts.push(XmrChart::new(segment, options)?);
+        start = b;
+    }
+    Ok(charts)
+}
+
 fn push(flags: &mut [Vec<(SpcRule, i8)>], i: usize, rule: SpcRule, side: i8) {
     if let Some(f) = flags.get_mut(i) {
         f.push((rule, side));
@@ -490,6 +532,23 @@ mod tests {
             Assurance::ConsistentFail
         );
         assert!(c.assurance(f64::NAN, Polarity::LowerIsBetter).is_err());
+    }
+
+    #[test]
+    fn rebasing() {
+        let y = [10.0, 11.0, 9.0, 10.0, 20.0, 21.0, 19.0, 20.0];
+        let charts = rebase(&y, &[4], XmrOptions::default()).unwrap();
+        assert_eq!(charts.len(), 2);
+        assert_eq!(charts[1].points.len(), 4);
+        assert!((charts[1].mean_moving_range - 4.0 / 3.0).abs() < 1e-12);
+        assert!(rebase(&y, &[4, 4], XmrOptions::default()).is_err());
+        assert!(rebase(&y, &[9], XmrOptions::default()).is_err());
+        assert!(rebase(&y, &[0], XmrOptions::default()).is_err());
+        assert!(
+            rebase(&y, &[7], XmrOptions::default()).is_err(),
+            "a one-point segment"
+        );
+        assert_eq!(rebase(&y, &[], XmrOptions::default()).unwrap().len(), 1);
     }
 
     #[test]
