@@ -317,6 +317,75 @@ impl Curve {
     /// an overflow for values beyond the decimal range.
     pub fn score_value(&self, value: Decimal, polarity: Polarity, context: &str) -> Result<Scored> {
         self.validate(polarity, context)?;
+        let achievement = self.value_achievement(value, polarity, context)?;
+        let explanation = match self {
+            Curve::Linear { lower, upper } => {
+                let (worst, best) = match polarity {
+                    Polarity::HigherIsBetter => (lower, upper),
+                    Polarity::LowerIsBetter => (upper, lower),
+                };
+                format!(
+                    "{value} on a linear scale from {worst} (nothing) to {best} (in full), {polarity}"
+                )
+            }
+            Curve::Banded { bands, .. } => {
+                match bands
+                    .iter()
+                    .rfind(|b| reaches(value, b.threshold, b.edge, polarity))
+                {
+                    Some(b) => format!(
+                        "{value} reaches the band {} {}",
+                        b.edge.symbol(polarity),
+                        b.threshold
+                    ),
+                    None => format!("{value} reaches no band"),
+                }
+            }
+            Curve::MetNotMet { threshold, edge } => format!(
+                "{value} {} the target {} {threshold}",
+                if achievement == Share::ONE {
+                    "meets"
+                } else {
+                    "does not meet"
+                },
+                edge.symbol(polarity)
+            ),
+            Curve::Milestones { .. } => String::new(),
+        };
+        Ok(Scored {
+            achievement,
+            explanation,
+        })
+    }
+
+    /// The achievement for a measured value without its explanation: the fast path for
+    /// engines that score many scenarios (no allocation unless there is an error).
+    ///
+    /// # Errors
+    ///
+    /// As [`Curve::score_value`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use outcomes::curve::Curve;
+    /// use outcomes::Polarity;
+    /// use rust_decimal::Decimal;
+    /// let c = Curve::Linear { lower: Decimal::from(12), upper: Decimal::from(15) };
+    /// assert_eq!(c.achievement(Decimal::new(141, 1), Polarity::LowerIsBetter)?.to_string(), "30%");
+    /// # Ok::<(), outcomes::Error>(())
+    /// ```
+    pub fn achievement(&self, value: Decimal, polarity: Polarity) -> Result<Share> {
+        self.validate(polarity, "curve")?;
+        self.value_achievement(value, polarity, "curve")
+    }
+
+    fn value_achievement(
+        &self,
+        value: Decimal,
+        polarity: Polarity,
+        context: &str,
+    ) -> Result<Share> {
         match self {
             Curve::Linear { lower, upper } => {
                 let span = checked(upper.checked_sub(*lower))?;
@@ -324,52 +393,23 @@ impl Curve {
                     Polarity::HigherIsBetter => checked(value.checked_sub(*lower))?,
                     Polarity::LowerIsBetter => checked(upper.checked_sub(value))?,
                 };
-                let achievement = if gained <= Decimal::ZERO {
+                Ok(if gained <= Decimal::ZERO {
                     Share::ZERO
                 } else if gained >= span {
                     Share::ONE
                 } else {
                     to_achievement(checked(gained.checked_div(span))?)
-                };
-                let (worst, best) = match polarity {
-                    Polarity::HigherIsBetter => (lower, upper),
-                    Polarity::LowerIsBetter => (upper, lower),
-                };
-                Ok(Scored {
-                    achievement,
-                    explanation: format!(
-                        "{value} on a linear scale from {worst} (nothing) to {best} (in full), {polarity}"
-                    ),
                 })
             }
-            Curve::Banded { bands, below } => {
-                let reached = bands
-                    .iter()
-                    .rfind(|b| reaches(value, b.threshold, b.edge, polarity));
-                Ok(match reached {
-                    Some(b) => Scored {
-                        achievement: b.share,
-                        explanation: format!(
-                            "{value} reaches the band {} {}",
-                            b.edge.symbol(polarity),
-                            b.threshold
-                        ),
-                    },
-                    None => Scored {
-                        achievement: *below,
-                        explanation: format!("{value} reaches no band"),
-                    },
-                })
-            }
+            Curve::Banded { bands, below } => Ok(bands
+                .iter()
+                .rfind(|b| reaches(value, b.threshold, b.edge, polarity))
+                .map_or(*below, |b| b.share)),
             Curve::MetNotMet { threshold, edge } => {
-                let met = reaches(value, *threshold, *edge, polarity);
-                Ok(Scored {
-                    achievement: if met { Share::ONE } else { Share::ZERO },
-                    explanation: format!(
-                        "{value} {} the target {} {threshold}",
-                        if met { "meets" } else { "does not meet" },
-                        edge.symbol(polarity)
-                    ),
+                Ok(if reaches(value, *threshold, *edge, polarity) {
+                    Share::ONE
+                } else {
+                    Share::ZERO
                 })
             }
             Curve::Milestones { .. } => Err(Error::ResultMismatch {
@@ -765,6 +805,7 @@ mod tests {
         fn prop_achievement_in_unit_interval((p, c) in any_value_curve(), v in -2_000_000i64..2_000_000) {
             let s = c.score_value(Decimal::new(v, 3), p, "p").unwrap();
             prop_assert!(s.achievement >= Share::ZERO && s.achievement <= Share::ONE);
+            prop_assert_eq!(c.achievement(Decimal::new(v, 3), p).unwrap(), s.achievement);
         }
 
         #[test]
