@@ -1,5 +1,6 @@
-//! Statistics for "did it improve?": confidence intervals, comparison with a benchmark or
-//! target, funnel-plot limits and statistical process control.
+//! Statistics for "did it improve?": confidence intervals (Wilson for proportions; Byar's
+//! approximation and exact Poisson limits for counts and rates), comparison with a benchmark
+//! or target, funnel-plot limits and statistical process control.
 //!
 //! These work in `f64` (achievement fractions for payment stay exact decimals elsewhere).
 //! No function returns NaN: degenerate input is an [`crate::Error::Statistics`] or a clearly
