@@ -184,7 +184,8 @@ impl Framework {
     ///
     /// [`Error::Empty`] for a framework without domains, a domain without outcomes or an
     /// outcome without indicators; [`Error::Duplicate`] for an id used twice anywhere in the
-    /// framework; [`Error::NegativeWeight`] or [`Error::ZeroWeights`] at any level;
+    /// framework; [`Error::NegativeWeight`], [`Error::WeightOutOfRange`] or [`Error::ZeroWeights`]
+    /// at any level;
     /// [`Error::Phasing`] when the phasing schedule gives a share to a basis no indicator has.
     ///
     /// # Examples
