@@ -1,0 +1,282 @@
+//! Outcomes dashboard: score the Coventry and Warwickshire framework shape and print
+//! achievement by domain with statistical verdicts.
+//!
+//! With `ROUTE_MAP_DATA_DIR` set, the indicators measured in OHID Fingertips are read from the
+//! real North West extract (`fingertips-north-west/healthdata.csv`) for one area (Manchester,
+//! `E08000003`, or the area named by `ROUTE_MAP_AREA`), since the extract does not cover
+//! Coventry: each is scored on its curve, compared with England (95% confidence interval) and
+//! charted with XmR limits over the years, with an assurance verdict against its year 3
+//! target. Without it, an embedded illustrative sample is used. Indicators from provider
+//! returns and the milestones use the framework's illustrative sample results.
+//!
+//! Run: `cargo run --example outcomes_dashboard` (or with
+//! `ROUTE_MAP_DATA_DIR=/work/shared/data`).
+
+use std::collections::BTreeMap;
+use std::error::Error;
+
+use route_map::outcomes::curve::Performance;
+use route_map::outcomes::fingertips;
+use route_map::outcomes::observation::{Limits, Observation, Period, series};
+use route_map::outcomes::stats::spc::{XmrChart, XmrOptions};
+use route_map::outcomes::stats::{ConfidenceLevel, Interval, compare, rate_interval, wilson};
+use route_map::outcomes::{AreaCode, IndicatorId, Unit, templates};
+use rust_decimal::Decimal;
+
+const ENGLAND: &str = "E92000001";
+
+/// The Fingertips series each indicator reads: (sex, age).
+fn breakdown(source_id: &str) -> (&'static str, &'static str) {
+    match source_id {
+        "22401" => ("Persons", "65+ yrs"),
+        "41203" => ("Persons", "12+ yrs"),
+        "91894" => ("Persons", "65+ yrs"),
+        _ => ("Persons", "All ages"),
+    }
+}
+
+/// One indicator's sample: id, six years of (value, lower, upper) for the area, six England
+/// values.
+type SampleSeries = (&'static str, [(f64, f64, f64); 6], [f64; 6]);
+
+/// An illustrative embedded sample: six years for one area and England, per indicator
+/// (value, lower, upper). Not published figures.
+fn embedded(area: &AreaCode) -> Result<Vec<Observation>, Box<dyn Error>> {
+    let series: [SampleSeries; 5] = [
+        (
+            "22401",
+            [
+                (2310.0, 2190.0, 2430.0),
+                (2280.0, 2160.0, 2400.0),
+                (2150.0, 2040.0, 2270.0),
+                (2120.0, 2005.0, 2240.0),
+                (2060.0, 1950.0, 2175.0),
+                (2040.0, 1930.0, 2150.0),
+            ],
+            [2228.0, 2222.0, 2023.0, 2118.0, 1933.0, 1984.0],
+        ),
+        (
+            "41203",
+            [
+                (3.4, 2.1, 5.2),
+                (3.1, 1.9, 4.8),
+                (2.6, 1.5, 4.2),
+                (2.9, 1.8, 4.5),
+                (2.7, 1.6, 4.3),
+                (2.5, 1.5, 4.0),
+            ],
+            [3.09, 2.93, 1.93, 2.76, 2.7, 2.6],
+        ),
+        (
+            "41101",
+            [
+                (15.2, 14.8, 15.6),
+                (15.0, 14.6, 15.4),
+                (14.7, 14.3, 15.1),
+                (14.6, 14.2, 15.0),
+                (14.4, 14.0, 14.8),
+                (14.2, 13.8, 14.6),
+            ],
+            [14.2, 14.4, 14.6, 14.5, 14.4, 14.3],
+        ),
+        (
+            "93474",
+            [
+                (48.1, 46.4, 49.8),
+                (47.0, 45.3, 48.7),
+                (45.9, 44.2, 47.6),
+                (45.0, 43.3, 46.7),
+                (44.6, 42.9, 46.3),
+                (44.1, 42.4, 45.8),
+            ],
+            [45.3, 44.9, 42.0, 43.5, 43.2, 43.0],
+        ),
+        (
+            "91894",
+            [
+                (31.5, 28.2, 35.0),
+                (30.2, 27.0, 33.6),
+                (27.9, 24.9, 31.1),
+                (28.8, 25.7, 32.1),
+                (27.6, 24.6, 30.8),
+                (26.9, 23.9, 30.1),
+            ],
+            [29.8, 28.7, 25.4, 27.4, 26.8, 26.5],
+        ),
+    ];
+    let england = AreaCode::new(ENGLAND)?;
+    let dec = |v: f64| -> Result<Decimal, Box<dyn Error>> { Ok(Decimal::try_from(v)?) };
+    let mut out = Vec::new();
+    for (id, local, national) in series {
+        let (sex, age) = breakdown(id);
+        for (k, ((value, lower, upper), eng)) in local.iter().zip(national).enumerate() {
+            let period = Period::year(2018 + u16::try_from(k)?);
+            let mut o = Observation::value(id, area.clone(), period.clone(), dec(*value)?);
+            o.ci95 = Some(Limits {
+                lower: dec(*lower)?,
+                upper: dec(*upper)?,
+            });
+            o.sex = Some(sex.into());
+            o.age = Some(age.into());
+            let mut e = Observation::value(id, england.clone(), period, dec(eng)?);
+            e.sex = Some(sex.into());
+            e.age = Some(age.into());
+            out.extend([o, e]);
+        }
+    }
+    Ok(out)
+}
+
+fn to_f64(d: Decimal) -> Result<f64, Box<dyn Error>> {
+    Ok(d.to_string().parse::<f64>()?)
+}
+
+fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Error>> {
+    if let Some(l) = o.ci95 {
+        return Ok(Some(Interval {
+            lower: to_f64(l.lower)?,
+            upper: to_f64(l.upper)?,
+            level: ConfidenceLevel::P95,
+        }));
+    }
+    match (unit, o.numerator, o.denominator) {
+        (Unit::Percentage, Some(a), Some(b)) if a <= b && b > Decimal::ZERO => Ok(Some(
+            wilson(to_f64(a)?, to_f64(b)?, ConfidenceLevel::P95)?.scaled(100.0),
+        )),
+        (Unit::RatePer { per }, Some(a), Some(b)) if b > Decimal::ZERO => Ok(Some(rate_interval(
+            to_f64(a)?,
+            to_f64(b)?,
+            f64::from(*per),
+            ConfidenceLevel::P95,
+        )?)),
+        _ => Ok(None),
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let framework = templates::coventry_warwickshire()?;
+    let mut results = templates::coventry_warwickshire_sample_results()?;
+    let area_text = std::env::var("ROUTE_MAP_AREA").unwrap_or_else(|_| "E08000003".into());
+    let area = AreaCode::new(&area_text)?;
+    let (observations, label) = match std::env::var_os("ROUTE_MAP_DATA_DIR") {
+        Some(dir) => {
+            let path = std::path::Path::new(&dir)
+                .join("fingertips-north-west")
+                .join("healthdata.csv");
+            let import = fingertips::read_path(&path)?;
+            let label = format!(
+                "OHID Fingertips extract {} ({} rows), area {area}",
+                path.display(),
+                import.observations.len()
+            );
+            (import.observations, label)
+        }
+        None => (
+            embedded(&area)?,
+            format!(
+                "embedded illustrative sample, area {area} (set ROUTE_MAP_DATA_DIR for real data)"
+            ),
+        ),
+    };
+    println!("# {}", framework.name());
+    println!("Data: {label}\n");
+    println!(
+        "| indicator | latest | value | vs England (95% CI) | achievement | SPC latest | assurance vs year 3 target |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (_, _, indicator) in framework.indicators() {
+        let Some(source_id) = indicator.source_indicator_id() else {
+            continue;
+        };
+        let (sex, age) = breakdown(source_id);
+        let local = series(
+            &observations,
+            source_id,
+            area.as_str(),
+            Some(sex),
+            Some(age),
+        );
+        let national = series(&observations, source_id, ENGLAND, Some(sex), Some(age));
+        let with_values: Vec<&Observation> = local
+            .iter()
+            .copied()
+            .filter(|o| o.value.is_some())
+            .collect();
+        let Some(latest) = with_values.last() else {
+            println!(
+                "| {} | - | no data for {area} | - | - | - | - |",
+                indicator.id()
+            );
+            continue;
+        };
+        let value = latest.value.unwrap_or_default();
+        results.insert(indicator.id().clone(), Performance::Value { value });
+        let scored =
+            indicator
+                .curve()
+                .score_value(value, indicator.polarity(), indicator.id().as_str())?;
+        let england = national
+            .iter()
+            .find(|o| o.period == latest.period)
+            .and_then(|o| o.value);
+        let verdict = match (interval(latest, indicator.unit())?, england) {
+            (Some(ci), Some(e)) => format!(
+                "{} (England {e})",
+                compare(ci, to_f64(e)?, Some(indicator.polarity()))?
+            ),
+            _ => "not compared".into(),
+        };
+        let values: Vec<f64> = with_values
+            .iter()
+            .filter_map(|o| o.value)
+            .map(to_f64)
+            .collect::<Result<_, _>>()?;
+        let (spc, assurance) = if values.len() >= 2 {
+            let chart = XmrChart::new(
+                &values,
+                XmrOptions {
+                    improvement: Some(indicator.polarity()),
+                    ..XmrOptions::default()
+                },
+            )?;
+            let assurance = match indicator.target(3) {
+                Some(t) => format!("{:?}", chart.assurance(to_f64(t)?, indicator.polarity())?),
+                None => "no target".into(),
+            };
+            (
+                format!(
+                    "{:?}",
+                    chart
+                        .latest()
+                        .unwrap_or(route_map::outcomes::stats::spc::Variation::CommonCause)
+                ),
+                assurance,
+            )
+        } else {
+            ("too few points".into(), "-".into())
+        };
+        println!(
+            "| {} {} | {} | {value} | {verdict} | {} | {spc} | {assurance} |",
+            indicator.id(),
+            indicator.name(),
+            latest.period.label,
+            scored.achievement,
+        );
+    }
+
+    println!("\n## Achievement by domain, contract year 3 (outcomes)");
+    let score = framework.score(&results, 3)?;
+    for d in &score.domains {
+        println!("- {} {}: {}", d.id, d.name, d.achievement);
+    }
+    println!("Framework achievement: {}", score.achievement);
+    let map: BTreeMap<&IndicatorId, _> = score.indicator_achievements().collect();
+    println!(
+        "Indicator achievements for the payment engine: {}",
+        map.len()
+    );
+    for line in &score.explanation {
+        println!("  {line}");
+    }
+    Ok(())
+}
