@@ -16,6 +16,8 @@ fn all_schemas() -> Vec<(&'static str, Schemas)> {
         ("core", route_map::core::input_schemas()),
         ("governance", route_map::governance::input_schemas()),
         ("capitation", route_map::capitation::input_schemas()),
+        ("outcomes", route_map::outcomes::input_schemas()),
+        ("procurement-rules", route_map::procurement::input_schemas()),
         // SCHEMA-CRATES
     ]
 }
