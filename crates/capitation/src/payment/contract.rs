@@ -689,12 +689,6 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
                     sum,
                 });
             }
-            if r.parties.len() > MAX_PARTIES {
-                return Err(PaymentError::TooMany {
-                    what: "risk_share.parties",
-                    max: MAX_PARTIES,
-                });
-            }
             let party_sum = party_w.iter().map(|w| u128::from(*w)).sum();
             let targets = per_year(
                 "risk_share.targets",

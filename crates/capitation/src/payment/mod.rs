@@ -77,6 +77,8 @@ mod pence;
 mod simulation;
 mod statement;
 mod terms;
+#[cfg(test)]
+mod tests;
 
 pub use achievement::{Adjustment, MilestoneDelivery, YearAchievement, YearOutturn};
 pub use contract::{Contract, MAX_PARTIES};
