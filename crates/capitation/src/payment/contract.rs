@@ -666,6 +666,12 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
                     what: "risk_share.parties".into(),
                 });
             }
+            if r.parties.len() > MAX_PARTIES {
+                return Err(PaymentError::TooMany {
+                    what: "risk_share.parties",
+                    max: MAX_PARTIES,
+                });
+            }
             unique("risk-share party", r.parties.iter().map(|p| p.id.as_str()))?;
             let mut party_w = Vec::with_capacity(r.parties.len());
             let mut sum = Decimal::ZERO;
