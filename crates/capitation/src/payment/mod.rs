@@ -69,6 +69,7 @@
 
 mod achievement;
 mod contract;
+mod cquin;
 mod engine;
 pub mod error;
 pub mod illustrative;
@@ -82,6 +83,7 @@ mod tests;
 
 pub use achievement::{Adjustment, MilestoneDelivery, YearAchievement, YearOutturn};
 pub use contract::{Contract, MAX_PARTIES};
+pub use cquin::sliding_scale;
 pub use engine::{Balance, Element, Settlement};
 pub use error::PaymentError;
 pub use parameters::{NationalParameters, national_parameters};
