@@ -79,6 +79,16 @@ pub enum Balance {
     DueToCommissioners(Money),
 }
 
+impl std::fmt::Display for Balance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Balance::Settled => f.write_str("settled"),
+            Balance::DueToProvider(m) => write!(f, "{m} due to the provider"),
+            Balance::DueToCommissioners(m) => write!(f, "{m} due to the commissioners"),
+        }
+    }
+}
+
 impl Balance {
     fn from_pence(p: i64) -> Balance {
         match p {

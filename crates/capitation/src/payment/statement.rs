@@ -283,20 +283,24 @@ impl Contract {
                 share_of(s.core.milestone_num, plan.milestone_wsum * SCALE)
             ),
         );
+        let scored = s.core.outcome_den > 0;
+        let met_share = if scored {
+            share_of(s.core.met_num, self.c.outcome_wsum)
+        } else {
+            "n/a".to_owned()
+        };
         let formula = match &raw.incentive.formula {
             Formula::Proportional => format!(
                 "proportional: outcome pot × weighted mean achievement ({})",
                 share_of(s.core.outcome_num, s.core.outcome_den)
             ),
             Formula::ProportionMet { met_at } => format!(
-                "in proportion to the indicators met (achievement ≥ {}): {} by weight",
+                "in proportion to the indicators met (achievement ≥ {}): {met_share} by weight",
                 pct_dec(*met_at),
-                share_of(s.core.met_num, self.c.outcome_wsum)
             ),
             Formula::Banded { met_at, bands } => format!(
-                "banded on the indicators met (achievement ≥ {}): {} by weight; bands {}",
+                "banded on the indicators met (achievement ≥ {}): {met_share} by weight; bands {}",
                 pct_dec(*met_at),
-                share_of(s.core.met_num, self.c.outcome_wsum),
                 bands
                     .iter()
                     .map(|b| format!("from {} pays {}", pct_dec(b.from), pct_dec(b.pays)))
