@@ -631,6 +631,12 @@ fn simulation_is_deterministic_and_ordered() {
     let p95 = d.percentile(share("0.95")).unwrap();
     assert!(d.min <= p5 && p5 <= p50 && p50 <= p95 && p95 <= d.max);
     assert!(d.mean > d.min && d.mean < d.max && d.std_dev_pounds > 0.0);
+    // The same on one thread as on all: chunks have their own random streams.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    assert_eq!(pool.install(|| simulate(&c, &sim)).unwrap(), a);
     let other = simulate(
         &c,
         &Simulation {
