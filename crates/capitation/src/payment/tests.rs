@@ -514,6 +514,21 @@ fn errors_on_bad_terms() {
     assert!(matches!(err(r), PaymentError::TooMany { .. }));
 
     let mut r = base_raw();
+    r.instalments = InstalmentProfile::Weights {
+        weights: vec![dec!(1); 11],
+    };
+    assert!(matches!(
+        err(r),
+        PaymentError::InvalidMonth { month: 11, .. }
+    ));
+
+    let mut r = base_raw();
+    r.instalments = InstalmentProfile::Weights {
+        weights: vec![dec!(0); 12],
+    };
+    assert!(matches!(err(r), PaymentError::Empty { .. }));
+
+    let mut r = base_raw();
     r.cquin.as_mut().unwrap().funding = CquinFunding::WithinIncentive;
     r.cquin.as_mut().unwrap().rate = dec!(0.2);
     assert!(matches!(err(r), PaymentError::NegativeAmount { .. }));
@@ -890,4 +905,26 @@ proptest! {
         // And nothing is shared beyond the variance itself.
         prop_assert!(gl.shared.abs() <= gl.variance.abs());
     }
+}
+
+#[test]
+fn weighted_instalments_follow_the_profile() {
+    let mut raw = base_raw();
+    // Working days of 2018/19, April first (illustrative profile).
+    let days = [19, 21, 21, 22, 22, 20, 23, 22, 17, 22, 20, 21];
+    raw.instalments = InstalmentProfile::Weights {
+        weights: days.iter().map(|d| Decimal::from(*d)).collect(),
+    };
+    let c = Contract::new(raw).unwrap();
+    let planned = c.planned_instalments(1).unwrap();
+    let total = Money::sum(planned).unwrap();
+    assert_eq!(
+        total,
+        c.settle(1, &c.uniform_outturn(1, Share::ONE).unwrap())
+            .unwrap()
+            .paid_on_account()
+    );
+    // December (17 days) is the smallest instalment, July (23) the largest.
+    assert_eq!(planned.iter().min(), Some(&planned[8]));
+    assert_eq!(planned.iter().max(), Some(&planned[6]));
 }
