@@ -928,3 +928,49 @@ fn weighted_instalments_follow_the_profile() {
     assert_eq!(planned.iter().min(), Some(&planned[8]));
     assert_eq!(planned.iter().max(), Some(&planned[6]));
 }
+
+#[test]
+fn quality_scales_or_gates_gains_only() {
+    let mut raw = base_raw();
+    raw.risk_share.as_mut().unwrap().quality = QualityRule::Scaled;
+    let c = Contract::new(raw.clone()).unwrap();
+    let mut o = c.uniform_outturn(3, share("0.8")).unwrap();
+    o.actual_cost = Some(Money::from_pounds(4_850_000));
+    let s = c.settle(3, &o).unwrap();
+    // 150,000 saving × 50% = 75,000, × outcome score 0.8 = 60,000; the lead has half.
+    assert_eq!(s.outcome_score(), Some(share("0.8")));
+    assert_eq!(
+        s.element(Element::GainLossShare),
+        Money::from_pounds(30_000)
+    );
+    let st = c.render(&s, &o).unwrap();
+    assert!(
+        st.details
+            .iter()
+            .any(|d| d.label == "Gain/loss: after quality")
+    );
+    // Losses are not moderated by quality.
+    o.actual_cost = Some(Money::from_pounds(5_150_000));
+    let s = c.settle(3, &o).unwrap();
+    assert_eq!(
+        s.element(Element::GainLossShare),
+        Money::from_pounds(-7_500)
+    );
+
+    raw.risk_share.as_mut().unwrap().quality = QualityRule::Gate { min: dec!(0.9) };
+    let c = Contract::new(raw).unwrap();
+    o.actual_cost = Some(Money::from_pounds(4_850_000));
+    assert_eq!(
+        c.settle(3, &o).unwrap().element(Element::GainLossShare),
+        Money::ZERO
+    );
+    let full = {
+        let mut f = c.uniform_outturn(3, share("0.9")).unwrap();
+        f.actual_cost = Some(Money::from_pounds(4_850_000));
+        f
+    };
+    assert_eq!(
+        c.settle(3, &full).unwrap().element(Element::GainLossShare),
+        Money::from_pounds(37_500)
+    );
+}
