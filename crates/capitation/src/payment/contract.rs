@@ -501,7 +501,7 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
             sum: total,
         });
     }
-    let comm_sum: u128 = comm_w.iter().map(|w| u128::from(*w)).sum();
+    let comm_sum = pence::reduce_weights(&mut comm_w);
     let n_comm = comm_w.len();
 
     // Indicators and milestones.
@@ -695,7 +695,7 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
                     sum,
                 });
             }
-            let party_sum = party_w.iter().map(|w| u128::from(*w)).sum();
+            let party_sum = pence::reduce_weights(&mut party_w);
             let targets = per_year(
                 "risk_share.targets",
                 r.targets.iter().map(|t| (t.year, t.amount)),
@@ -773,7 +773,8 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
                     month: u32::try_from(weights.len()).unwrap_or(u32::MAX),
                 });
             }
-            let (w, s) = weight_units("instalments.weights", weights)?;
+            let (mut w, _) = weight_units("instalments.weights", weights)?;
+            let s = pence::reduce_weights(&mut w);
             if s == 0 {
                 return Err(PaymentError::Empty {
                     what: "instalments.weights with a positive weight".into(),

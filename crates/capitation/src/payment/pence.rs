@@ -85,26 +85,60 @@ pub(crate) fn narrow(p: i128) -> Result<i64> {
     i64::try_from(p).map_err(|_| overflow("amount in pence"))
 }
 
+/// Divide integer weights by their greatest common divisor, so that the products in
+/// [`allocate_into`] stay small (shares over 10^12 such as 0.7 and 0.3 become 7 and 3). The
+/// split is unchanged: it depends only on the weights' ratios.
+pub(crate) fn reduce_weights(weights: &mut [u64]) -> u128 {
+    fn gcd(mut a: u64, mut b: u64) -> u64 {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    }
+    let g = weights.iter().fold(0u64, |g, w| gcd(g, *w));
+    if g > 1 {
+        for w in weights.iter_mut() {
+            *w /= g;
+        }
+    }
+    weights.iter().map(|w| u128::from(*w)).sum()
+}
+
 /// Split `total` pence over integer `weights` (sum `sum` > 0) into `out`, by largest
 /// remainder, with core's tie-break (larger remainder, then larger weight, then earlier
 /// position). A negative total is split as its magnitude and negated. No allocation.
 pub(crate) fn allocate_into(total: i64, weights: &[u64], sum: u128, out: &mut [i64]) {
-    let magnitude = u128::from(total.unsigned_abs());
-    let mut allocated = 0u128;
+    let magnitude = total.unsigned_abs();
+    match u64::try_from(sum) {
+        // Every product fits in 64 bits: the common case, with cheap divisions.
+        Ok(sum64) if sum64 > 0 && magnitude.checked_mul(sum64).is_some() => {
+            split_u64(magnitude, weights, sum64, out);
+        }
+        _ => split_u128(u128::from(magnitude), weights, sum.max(1), out),
+    }
+    if total < 0 {
+        for o in out.iter_mut() {
+            *o = -*o;
+        }
+    }
+}
+
+fn split_u64(magnitude: u64, weights: &[u64], sum: u64, out: &mut [i64]) {
+    let mut allocated = 0u64;
     for (o, w) in out.iter_mut().zip(weights) {
-        let part = magnitude * u128::from(*w) / sum.max(1);
+        let part = magnitude * *w / sum;
         *o = i64::try_from(part).unwrap_or(i64::MAX);
         allocated += part;
     }
     let mut left = magnitude.saturating_sub(allocated);
     while left > 0 {
-        let mut best: Option<(u128, u64, usize)> = None;
+        let mut best: Option<(u64, u64, usize)> = None;
         for (i, (o, w)) in out.iter().zip(weights).enumerate() {
-            let product = magnitude * u128::from(*w);
-            if u128::try_from(*o).unwrap_or(0) != product / sum.max(1) {
+            let product = magnitude * *w;
+            if u64::try_from(*o).unwrap_or(0) != product / sum {
                 continue; // already given a spare penny
             }
-            let rem = product % sum.max(1);
+            let rem = product % sum;
             if best.is_none_or(|(br, bw, _)| rem > br || (rem == br && *w > bw)) {
                 best = Some((rem, *w, i));
             }
@@ -115,10 +149,33 @@ pub(crate) fn allocate_into(total: i64, weights: &[u64], sum: u128, out: &mut [i
         }
         left -= 1;
     }
-    if total < 0 {
-        for o in out.iter_mut() {
-            *o = -*o;
+}
+
+fn split_u128(magnitude: u128, weights: &[u64], sum: u128, out: &mut [i64]) {
+    let mut allocated = 0u128;
+    for (o, w) in out.iter_mut().zip(weights) {
+        let part = magnitude * u128::from(*w) / sum;
+        *o = i64::try_from(part).unwrap_or(i64::MAX);
+        allocated += part;
+    }
+    let mut left = magnitude.saturating_sub(allocated);
+    while left > 0 {
+        let mut best: Option<(u128, u64, usize)> = None;
+        for (i, (o, w)) in out.iter().zip(weights).enumerate() {
+            let product = magnitude * u128::from(*w);
+            if u128::try_from(*o).unwrap_or(0) != product / sum {
+                continue; // already given a spare penny
+            }
+            let rem = product % sum;
+            if best.is_none_or(|(br, bw, _)| rem > br || (rem == br && *w > bw)) {
+                best = Some((rem, *w, i));
+            }
         }
+        match best.and_then(|(_, _, i)| out.get_mut(i)) {
+            Some(o) => *o += 1,
+            None => break,
+        }
+        left -= 1;
     }
 }
 
@@ -167,8 +224,9 @@ mod tests {
         }
 
         #[test]
-        fn prop_allocation_matches_core(total in -10_000_000i64..10_000_000,
-                                        weights in proptest::collection::vec(0u64..1_000, 1..12)) {
+        fn prop_allocation_matches_core(total in -10_000_000_000i64..10_000_000_000,
+                                        weights in proptest::collection::vec(
+                                            prop_oneof![0u64..1_000, 0u64..1_000_000_000_000], 1..12)) {
             prop_assume!(weights.iter().any(|w| *w > 0));
             let sum: u128 = weights.iter().map(|w| u128::from(*w)).sum();
             let mut out = vec![0i64; weights.len()];
@@ -179,7 +237,12 @@ mod tests {
                 let c = i64::try_from(c).unwrap();
                 if total < 0 { -c } else { c }
             }).collect();
-            prop_assert_eq!(out, core);
+            prop_assert_eq!(&out, &core);
+            let mut reduced = weights.clone();
+            let rsum = reduce_weights(&mut reduced);
+            let mut out2 = vec![0i64; weights.len()];
+            allocate_into(total, &reduced, rsum, &mut out2);
+            prop_assert_eq!(out2, core);
         }
     }
 }
