@@ -230,3 +230,51 @@ fn schemas_of_the_payment_inputs() {
         assert!(json.contains("properties"), "{name}");
     }
 }
+
+#[test]
+fn joint_contract_each_commissioner_to_the_penny() {
+    // The whole out of hospital scope (seed 003, Table 1) commissioned jointly by the CCGs in
+    // proportion to their 2017/18 values, on the Coventry contract's terms.
+    let values = [
+        ("05R", "NHS South Warwickshire CCG", 21_715_000),
+        ("05A", "NHS Coventry and Rugby CCG (Coventry)", 21_700_479),
+        ("05A-R", "NHS Coventry and Rugby CCG (Rugby)", 5_313_621),
+        ("05H", "NHS Warwickshire North CCG", 8_698_920),
+    ];
+    let contributions: Vec<(&str, &str, Money)> = values
+        .iter()
+        .map(|(id, name, v)| (*id, *name, Money::from_pounds(*v)))
+        .collect();
+    let mut raw = illustrative::coventry().unwrap().terms().clone();
+    raw.base_value = "57,428,020".parse().unwrap();
+    raw.commissioners =
+        route_map::capitation::payment::Commissioner::by_contribution(&contributions).unwrap();
+    let contract = Contract::new(raw).unwrap();
+    let mut outturn = contract.uniform_outturn(1, Share::ONE).unwrap();
+    outturn.milestones.insert("M2", "0.5".parse().unwrap());
+    let st = contract.statement(1, &outturn).unwrap();
+    for line in &st.lines {
+        assert_eq!(
+            Money::sum(line.by_commissioner.iter().copied()).unwrap(),
+            line.amount,
+            "{}",
+            line.label
+        );
+    }
+    assert_eq!(
+        Money::sum(st.commissioners.iter().map(|c| c.balance)).unwrap(),
+        st.balance.signed()
+    );
+    // Paid on account in proportion to the 2017/18 values: within a penny a month.
+    for (c, (_, _, value)) in st.commissioners.iter().zip(&values) {
+        let diff = c
+            .paid
+            .checked_sub(Money::from_pounds(*value))
+            .unwrap()
+            .abs();
+        assert!(diff <= Money::from_pence(12), "{}: {}", c.name, diff);
+    }
+    let json = serde_json::to_string(&st).unwrap();
+    assert!(json.contains("by_commissioner") && !json.contains("DueToCommissioners"));
+    assert!(json.contains("due_to_commissioners"));
+}

@@ -425,3 +425,54 @@ pub struct RawContract {
     #[serde(default)]
     pub rounding: RoundingRule,
 }
+
+impl Commissioner {
+    /// Commissioners whose shares are in proportion to their contributions, exact to 12
+    /// decimal places and summing exactly to 1 (the units of 10^-12 are split by largest
+    /// remainder), for contracts commissioned jointly in proportion to what each brings.
+    ///
+    /// # Errors
+    ///
+    /// [`super::PaymentError::NegativeRate`] for a negative contribution;
+    /// [`super::PaymentError::Core`] when there are none or all are zero.
+    ///
+    /// ```
+    /// use capitation::payment::Commissioner;
+    /// use route_map_core::Money;
+    /// // The four CCGs' 2017/18 in-scope values (seed 003, Table 1).
+    /// let ccgs = Commissioner::by_contribution(&[
+    ///     ("05R", "NHS South Warwickshire CCG", Money::from_pounds(21_715_000)),
+    ///     ("05A", "NHS Coventry and Rugby CCG (Coventry)", Money::from_pounds(21_700_479)),
+    ///     ("05A-R", "NHS Coventry and Rugby CCG (Rugby)", Money::from_pounds(5_313_621)),
+    ///     ("05H", "NHS Warwickshire North CCG", Money::from_pounds(8_698_920)),
+    /// ])?;
+    /// let total: rust_decimal::Decimal = ccgs.iter().map(|c| c.share).sum();
+    /// assert_eq!(total, rust_decimal::Decimal::ONE);
+    /// # Ok::<(), capitation::payment::PaymentError>(())
+    /// ```
+    pub fn by_contribution(
+        contributions: &[(&str, &str, Money)],
+    ) -> super::error::Result<Vec<Commissioner>> {
+        let mut weights = Vec::with_capacity(contributions.len());
+        for (id, _, amount) in contributions {
+            if amount.is_negative() {
+                return Err(super::PaymentError::NegativeRate {
+                    field: format!("contribution of {id}"),
+                    value: amount.as_decimal(),
+                });
+            }
+            weights.push(amount.as_decimal().mantissa().unsigned_abs());
+        }
+        let units = route_map_core::money::allocate_units(1_000_000_000_000, &weights)?;
+        Ok(contributions
+            .iter()
+            .zip(units)
+            .map(|((id, name, _), u)| Commissioner {
+                id: (*id).to_owned(),
+                name: (*name).to_owned(),
+                share: Decimal::from_i128_with_scale(i128::try_from(u).unwrap_or(0), 12)
+                    .normalize(),
+            })
+            .collect())
+    }
+}
