@@ -365,7 +365,8 @@ impl Contract {
         lines[0] = plan.fixed;
 
         // Milestones.
-        if plan.milestone_pot != 0 || plan.milestone_wsum > 0 {
+        // Milestone delivery is read only when the year pays on milestones.
+        if plan.milestone_pot != 0 && plan.milestone_wsum > 0 {
             let mut num = 0i128;
             for (col, w) in plan.milestone_cols.iter().zip(&plan.milestone_w) {
                 let d = match inputs.milestones.get(*col) {

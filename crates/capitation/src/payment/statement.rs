@@ -280,7 +280,11 @@ impl Contract {
                 "{pot_note}; {} on milestones = {}; delivered {}",
                 pct(plan.on_milestones),
                 m(plan.milestone_pot),
-                share_of(s.core.milestone_num, plan.milestone_wsum * SCALE)
+                if plan.milestone_pot == 0 {
+                    "n/a".to_owned()
+                } else {
+                    share_of(s.core.milestone_num, plan.milestone_wsum * SCALE)
+                }
             ),
         );
         let scored = s.core.outcome_den > 0;
