@@ -514,6 +514,18 @@ fn errors_on_bad_terms() {
     assert!(matches!(err(r), PaymentError::TooMany { .. }));
 
     let mut r = base_raw();
+    r.roll_forward[0].year = 1;
+    assert!(matches!(
+        err(r),
+        PaymentError::YearOutsideTerm { year: 1, .. }
+    ));
+
+    let mut r = base_raw();
+    r.base_value = Money::from_pence(i64::MAX / 2 + 1);
+    r.roll_forward[0].growth = dec!(1);
+    assert!(matches!(err(r), PaymentError::Overflow { .. }));
+
+    let mut r = base_raw();
     r.instalments = InstalmentProfile::Weights {
         weights: vec![dec!(1); 11],
     };
