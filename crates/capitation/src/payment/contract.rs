@@ -902,10 +902,16 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
             });
         }
         plan.advance = match assumed {
-            Some(a) => apply(plan.milestone_pot + plan.outcome_pot, a, rule)?,
+            Some(a) => apply(remaining, a, rule)?,
             None => 0,
         };
-        plan.planned = plan.fixed + plan.cquin + plan.advance;
+        plan.planned = plan
+            .fixed
+            .checked_add(plan.cquin)
+            .and_then(|x| x.checked_add(plan.advance))
+            .ok_or(PaymentError::Overflow {
+                operation: "amount paid on account",
+            })?;
         allocate_into(plan.planned, &inst_w, inst_sum, &mut plan.instalments);
         plan.instalments_by_comm = vec![0; 12 * n_comm];
         for (inst, out) in plan

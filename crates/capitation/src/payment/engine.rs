@@ -140,6 +140,7 @@ pub(crate) struct Core {
     pub adjustments: i64,
     pub total_due: i64,
     pub paid: i64,
+    pub balance: i64,
     pub incentive: i64,
 }
 
@@ -189,7 +190,7 @@ impl Settlement {
     /// The balance due either way.
     #[must_use]
     pub fn balance(&self) -> Balance {
-        Balance::from_pence(self.core.total_due - self.core.paid)
+        Balance::from_pence(self.core.balance)
     }
 
     /// The incentive earned (milestones, outcomes and CQUIN).
@@ -237,7 +238,7 @@ impl Settlement {
     pub fn commissioner_balance(&self, c: usize) -> Option<Money> {
         let due = self.comm_sum(&self.by_comm, c)?;
         let paid = self.comm_sum(&self.inst_by_comm, c)?;
-        Some(Money::from_pence(due - paid))
+        Some(Money::from_pence(due.checked_sub(paid)?))
     }
 
     /// Commissioner `c`'s part of each instalment.
@@ -276,7 +277,13 @@ impl Settlement {
         if c >= self.n_comm {
             return None;
         }
-        Some(rows.iter().skip(c).step_by(self.n_comm).sum())
+        let sum: i128 = rows
+            .iter()
+            .skip(c)
+            .step_by(self.n_comm)
+            .map(|p| i128::from(*p))
+            .sum();
+        i64::try_from(sum).ok()
     }
 }
 
@@ -438,7 +445,9 @@ impl Contract {
         for (col, part) in c.cquin_cols.iter().zip(&plan.cquin_parts) {
             let a = self.measure(year, inputs, *col)?;
             let earned = apply(*part, a, rule)?;
-            cquin_earned += earned;
+            cquin_earned = cquin_earned
+                .checked_add(earned)
+                .ok_or(overflow("CQUIN earned"))?;
             if let Some(v) = cquin_vec.as_deref_mut() {
                 v.push(earned);
             }
@@ -522,7 +531,11 @@ impl Contract {
         }
 
         // In-year adjustments.
-        let adjustments: i64 = inputs.adjustments.iter().map(|(_, a)| *a).sum();
+        let adjustments = inputs
+            .adjustments
+            .iter()
+            .try_fold(0i64, |acc, (_, a)| acc.checked_add(*a))
+            .ok_or(overflow("in-year adjustments"))?;
         lines[7] = adjustments;
         core.adjustments = adjustments;
 
@@ -536,7 +549,11 @@ impl Contract {
             .planned
             .checked_add(adjustments)
             .ok_or(overflow("paid on account"))?;
-        core.incentive = lines[1] + lines[2] + cquin_earned;
+        core.balance = total.checked_sub(core.paid).ok_or(overflow("balance"))?;
+        core.incentive = lines[1]
+            .checked_add(lines[2])
+            .and_then(|x| x.checked_add(cquin_earned))
+            .ok_or(overflow("incentive earned"))?;
         Ok(core)
     }
 

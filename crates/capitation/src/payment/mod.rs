@@ -88,8 +88,8 @@ pub use engine::{Balance, Element, Settlement};
 pub use error::PaymentError;
 pub use parameters::{NationalParameters, national_parameters};
 pub use simulation::{
-    CHUNK, CostRange, Distribution, Draw, Percentile, Simulation, SimulationResult, UnitsRange,
-    evaluate, simulate,
+    CHUNK, CostRange, Distribution, Draw, MAX_SCENARIOS, Percentile, Simulation, SimulationResult,
+    UnitsRange, evaluate, simulate,
 };
 pub use statement::{
     CommissionerLine, InstalmentLine, Memo, OnwardLine, PartyLine, Statement, StatementLine,

@@ -24,6 +24,10 @@ use super::pence::{self, SCALE, div_round};
 /// Scenarios per chunk: the unit of parallel work and of random streams.
 pub const CHUNK: u64 = 4096;
 
+/// Most scenarios one simulation runs (the results are kept to compute exact percentiles:
+/// 24 bytes a scenario).
+pub const MAX_SCENARIOS: u64 = 50_000_000;
+
 /// How one indicator's (or milestone's) achievement is drawn in each scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -305,7 +309,7 @@ fn base_adjustments(base: &YearOutturn) -> Result<Vec<(usize, i64)>> {
 ///
 /// # Errors
 ///
-/// [`PaymentError::InvalidSimulation`] for no scenarios, an unknown indicator or milestone,
+/// [`PaymentError::InvalidSimulation`] for no scenarios or more than [`MAX_SCENARIOS`], an unknown indicator or milestone,
 /// or a range out of order; [`PaymentError::NoSuchYear`]; and any error settling a
 /// scenario would give (for example [`PaymentError::MissingResult`] when an indicator is
 /// neither drawn nor in the base results).
@@ -329,8 +333,11 @@ fn base_adjustments(base: &YearOutturn) -> Result<Vec<(usize, i64)>> {
 pub fn simulate(contract: &Contract, sim: &Simulation) -> Result<SimulationResult> {
     let c = &contract.c;
     let plan = contract.plan(sim.year)?;
-    if sim.scenarios == 0 {
-        return Err(invalid("no scenarios"));
+    if sim.scenarios == 0 || sim.scenarios > MAX_SCENARIOS {
+        return Err(invalid(format!(
+            "{} scenarios: run 1 to {MAX_SCENARIOS}",
+            sim.scenarios
+        )));
     }
     let measure_draws = columns("indicator", &c.measure_ids, &sim.indicators, c.rule)?;
     let milestone_draws = columns("milestone", &c.milestone_ids, &sim.milestones, c.rule)?;
@@ -403,7 +410,7 @@ pub fn simulate(contract: &Contract, sim: &Simulation) -> Result<SimulationResul
                 let core = contract.core(sim.year, plan, &inputs, None, None)?;
                 out.0.push(core.total_due);
                 out.1.push(core.incentive);
-                out.2.push(core.total_due - core.paid);
+                out.2.push(core.balance);
             }
             Ok(out)
         })
@@ -459,7 +466,7 @@ pub fn evaluate(
                 let core = contract.core(year, plan, &inputs, None, None)?;
                 out.0.push(core.total_due);
                 out.1.push(core.incentive);
-                out.2.push(core.total_due - core.paid);
+                out.2.push(core.balance);
             }
             Ok(out)
         })

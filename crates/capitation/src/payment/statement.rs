@@ -346,7 +346,9 @@ impl Contract {
                 "each indicator's equal part × (1 − achievement), recovered at year end".into(),
                 format!(
                     "earned {} of {}",
-                    m(s.cquin_earned.iter().sum()),
+                    m(s.cquin_earned
+                        .iter()
+                        .fold(0i64, |a, e| a.saturating_add(*e))),
                     m(plan.cquin)
                 ),
             );
@@ -556,7 +558,7 @@ impl Contract {
                 name: sc.name.clone(),
                 fixed: m(*f),
                 incentive: m(*i),
-                total: m(f + i),
+                total: m(f.saturating_add(*i)),
             })
             .collect();
         Ok(Statement {

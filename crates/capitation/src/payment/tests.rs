@@ -682,6 +682,11 @@ fn simulation_is_deterministic_and_ordered() {
         Err(PaymentError::InvalidSimulation { .. })
     ));
     let bad = Simulation {
+        scenarios: MAX_SCENARIOS + 1,
+        ..sim.clone()
+    };
+    assert!(simulate(&c, &bad).is_err());
+    let bad = Simulation {
         scenarios: 0,
         ..sim.clone()
     };
