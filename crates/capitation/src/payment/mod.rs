@@ -46,6 +46,12 @@
 //! 5. **Scenarios.** [`simulate`] and [`evaluate`] run many scenarios on both cores and return
 //!    the distribution and percentiles of the payments, deterministically for a seed.
 //!
+//! Contract years follow financial years (1 April to 31 March) from [`RawContract::first_year`],
+//! as in seed 003. Joint commissioners' shares can be set from their contributions with
+//! [`Commissioner::by_contribution`]; CQUIN indicators score on [`sliding_scale`]. Other
+//! achievement arrives already scored ([`YearAchievement`]), for example from the `outcomes`
+//! crate.
+//!
 //! # Rounding policy
 //!
 //! Amounts are whole pence inside (`i64`, with `i128` intermediates); shares and achievements
