@@ -58,6 +58,7 @@ fn cquin_sliding_scale_case() {
     let mut raw = template(case.fixed_element);
     raw.cquin = Some(Cquin {
         rate: case.rate,
+        rate_by_year: vec![],
         indicators: case.indicator.iter().map(|i| i.id.clone()).collect(),
         funding: CquinFunding::AddedToFixed,
     });
@@ -182,6 +183,13 @@ fn coventry_three_years_milestones_then_outcomes() {
         contract.base_value(1).unwrap()
     );
     assert_eq!(contract.financial_year(1).unwrap().to_string(), "2018/19");
+    // CQUIN at the national rate of each contract year, from the engine's dated parameters.
+    let national = route_map::capitation::payment::national_parameters()
+        .unwrap()
+        .cquin_rates(contract.financial_year(1).unwrap(), 3)
+        .unwrap();
+    let rates: Vec<_> = national.into_iter().map(|(r, _)| r).collect();
+    assert_eq!(contract.terms().cquin.as_ref().unwrap().rate_by_year, rates);
     for year in 1..=3 {
         let full = contract.uniform_outturn(year, Share::ONE).unwrap();
         let st = contract.statement(year, &full).unwrap();

@@ -104,6 +104,7 @@ pub(crate) struct YearPlan {
     pub pot: i64,
     pub fixed: i64,
     pub cquin: i64,
+    pub cquin_rate: i128,
     pub cquin_parts: Vec<i64>,
     pub milestone_pot: i64,
     pub outcome_pot: i64,
@@ -590,7 +591,19 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
                     what: "cquin.indicators".into(),
                 });
             }
-            Some((share_field("cquin.rate", c.rate, rule)?, c.funding))
+            let by_year = per_year(
+                "cquin.rate_by_year",
+                c.rate_by_year.iter().map(|r| (r.year, r.rate)),
+                years,
+            )?;
+            let mut rates = BTreeMap::new();
+            for (year, rate) in by_year {
+                rates.insert(
+                    year,
+                    share_field(format!("cquin.rate_by_year (year {year})"), rate, rule)?,
+                );
+            }
+            Some((share_field("cquin.rate", c.rate, rule)?, c.funding, rates))
         }
         None => None,
     };
@@ -859,9 +872,10 @@ fn compile(raw: &RawContract) -> Result<Compiled> {
         plan.pot = apply(plan.bacv, plan.at_risk, rule)?;
         plan.fixed = plan.bacv - plan.pot;
         let mut remaining = plan.pot;
-        if let Some((rate, funding)) = cquin_rate {
-            plan.cquin = apply(plan.fixed, rate, rule)?;
-            if funding == CquinFunding::WithinIncentive {
+        if let Some((rate, funding, by_year)) = &cquin_rate {
+            plan.cquin_rate = by_year.get(&year).copied().unwrap_or(*rate);
+            plan.cquin = apply(plan.fixed, plan.cquin_rate, rule)?;
+            if *funding == CquinFunding::WithinIncentive {
                 remaining -= plan.cquin;
                 if remaining < 0 {
                     return Err(PaymentError::NegativeAmount {

@@ -442,7 +442,13 @@ impl Contract {
         if let Some(v) = cquin_vec.as_deref_mut() {
             v.clear();
         }
-        for (col, part) in c.cquin_cols.iter().zip(&plan.cquin_parts) {
+        // CQUIN results are read only in a year with a CQUIN value.
+        let cquin_cols = if plan.cquin == 0 {
+            &[][..]
+        } else {
+            &c.cquin_cols[..]
+        };
+        for (col, part) in cquin_cols.iter().zip(&plan.cquin_parts) {
             let a = self.measure(year, inputs, *col)?;
             let earned = apply(*part, a, rule)?;
             cquin_earned = cquin_earned

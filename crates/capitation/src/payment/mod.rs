@@ -104,7 +104,7 @@ pub use terms::{
     Band, Cap, CapBase, Commissioner, Corridor, Cquin, CquinFunding, Formula, Incentive,
     IncentivePaid, Indicator, InstalmentProfile, Milestone, OnwardBasis, Party, PartyRole, Phase,
     QualityRule, RawContract, RiskShare, RollForward, ScopeVariation, Sharing, Side, Subcontract,
-    VariableElement, YearAmount, YearUnits,
+    VariableElement, YearAmount, YearRate, YearUnits,
 };
 
 /// The payment engine's input models by file stem, with their JSON Schemas.

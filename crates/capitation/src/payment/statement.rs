@@ -334,7 +334,7 @@ impl Contract {
                 format!("CQUIN value = rate × fixed element, {funding}"),
                 format!(
                     "{} of {} = {}; {} indicators equally weighted",
-                    pct_dec(cq.rate),
+                    pct(plan.cquin_rate),
                     m(plan.fixed),
                     m(plan.cquin),
                     cq.indicators.len()

@@ -170,10 +170,23 @@ pub enum CquinFunding {
 pub struct Cquin {
     /// CQUIN value as a share of the fixed element (2022/23: 0.0125).
     pub rate: Decimal,
+    /// Rates for particular contract years, overriding `rate` (for example the national rates
+    /// from [`super::NationalParameters::cquin_rates`]).
+    #[serde(default)]
+    pub rate_by_year: Vec<YearRate>,
     /// The indicator ids, equally weighted.
     pub indicators: Vec<String>,
     /// Where the money comes from.
     pub funding: CquinFunding,
+}
+
+/// A rate for a contract year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct YearRate {
+    /// The contract year.
+    pub year: u32,
+    /// The rate.
+    pub rate: Decimal,
 }
 
 /// Units of activity planned for a contract year.

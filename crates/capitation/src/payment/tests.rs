@@ -109,6 +109,7 @@ pub(crate) fn base_raw() -> RawContract {
         },
         cquin: Some(Cquin {
             rate: dec!(0.0125),
+            rate_by_year: vec![],
             indicators: vec!["C1".into(), "C2".into(), "C3".into()],
             funding: CquinFunding::AddedToFixed,
         }),
@@ -512,6 +513,23 @@ fn errors_on_bad_terms() {
         })
         .collect();
     assert!(matches!(err(r), PaymentError::TooMany { .. }));
+
+    let mut r = base_raw();
+    r.cquin.as_mut().unwrap().rate_by_year = vec![YearRate {
+        year: 2,
+        rate: dec!(-0.01),
+    }];
+    assert!(matches!(err(r), PaymentError::NegativeRate { .. }));
+
+    let mut r = base_raw();
+    r.cquin.as_mut().unwrap().rate_by_year = vec![YearRate {
+        year: 4,
+        rate: dec!(0.01),
+    }];
+    assert!(matches!(
+        err(r),
+        PaymentError::YearOutsideTerm { year: 4, .. }
+    ));
 
     let mut r = base_raw();
     r.roll_forward[0].year = 1;
