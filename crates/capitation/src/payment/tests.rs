@@ -1,5 +1,7 @@
 //! Unit and property tests of the payment engine.
 
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
 use route_map_core::{Money, Share};
 use rust_decimal::Decimal;
@@ -1008,4 +1010,46 @@ fn quality_scales_or_gates_gains_only() {
         c.settle(3, &full).unwrap().element(Element::GainLossShare),
         Money::from_pounds(37_500)
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn prop_simulation_percentiles_are_ordered_and_exact(
+        raw in arb_contract(), seed in any::<u64>(), p in 0u32..=10_000, n in 1u64..3_000) {
+        let c = Contract::new(raw).unwrap();
+        let base = c.uniform_outturn(3, Share::ONE).unwrap();
+        let sim = Simulation {
+            year: 3,
+            scenarios: n,
+            seed,
+            indicators: c.indicator_ids().iter()
+                .map(|id| (id.clone(), Draw::Bernoulli { p: Share::new(dec4(p)).unwrap() }))
+                .collect(),
+            milestones: BTreeMap::new(),
+            activity: None,
+            actual_cost: Some(CostRange {
+                low: Money::from_pounds(4_500_000),
+                mode: Money::from_pounds(5_000_000),
+                high: Money::from_pounds(5_500_000),
+            }),
+            base,
+            percentiles: vec![share("0.01"), share("0.5"), Share::ONE],
+        };
+        let r = simulate(&c, &sim).unwrap();
+        prop_assert_eq!(r.scenarios, n);
+        for d in [&r.total_due, &r.incentive_earned, &r.balance] {
+            let ps: Vec<Money> = d.percentiles.iter().map(|x| x.amount).collect();
+            prop_assert!(ps.windows(2).all(|w| w[0] <= w[1]));
+            prop_assert_eq!(ps[2], d.max);
+            prop_assert!(d.min <= d.mean && d.mean <= d.max);
+        }
+        // The incentive never exceeds the pot (plus CQUIN when it is added to the fixed element).
+        let fixed = c.fixed_element(3).unwrap();
+        let value = c.base_value(3).unwrap();
+        prop_assert!(r.incentive_earned.max <= value.checked_sub(fixed).unwrap()
+            .checked_add(c.settle(3, &c.uniform_outturn(3, Share::ONE).unwrap()).unwrap()
+                .element(Element::CquinAdvance)).unwrap());
+    }
 }
