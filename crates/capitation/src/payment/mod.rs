@@ -74,6 +74,7 @@
 //! corridors. Parameters with their sources are in [`national_parameters`].
 
 mod achievement;
+mod compile;
 mod contract;
 mod cquin;
 mod engine;
