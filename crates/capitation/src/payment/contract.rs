@@ -154,7 +154,7 @@ impl Contract {
     ///   [`PaymentError::Duplicate`], [`PaymentError::Empty`],
     ///   [`PaymentError::NothingToPayOn`], [`PaymentError::NegativeAmount`],
     ///   [`PaymentError::NonPositiveTarget`], [`PaymentError::WeightsTooFine`];
-    /// - [`PaymentError::Core`] for a growth rate outside a [`Rate`]'s range or a term
+    /// - [`PaymentError::Core`] for a growth rate outside a [`route_map_core::Rate`]'s range or a term
     ///   running past the supported financial years.
     pub fn new(raw: RawContract) -> Result<Contract> {
         let c = super::compile::compile(&raw)?;
