@@ -286,3 +286,46 @@ fn joint_contract_each_commissioner_to_the_penny() {
     assert!(json.contains("by_commissioner") && !json.contains("DueToCommissioners"));
     assert!(json.contains("due_to_commissioners"));
 }
+
+/// The outcomes crate scores the Coventry and Warwickshire framework; its indicator
+/// achievements settle the Coventry contract's year 3 (outcomes) without any glue but
+/// `YearAchievement::from`.
+#[test]
+fn outcomes_framework_scores_settle_the_coventry_contract() {
+    use route_map::capitation::payment::YearAchievement;
+    let framework = route_map::outcomes::templates::coventry_warwickshire().unwrap();
+    let results = route_map::outcomes::templates::coventry_warwickshire_sample_results().unwrap();
+    let contract = illustrative::coventry().unwrap();
+    let score = framework.score(&results, 3).unwrap();
+
+    let scored = YearAchievement::from(&score);
+    let mut outturn = contract.uniform_outturn(3, Share::ONE).unwrap();
+    for (id, share) in scored.iter() {
+        outturn.achievement.insert(id, share);
+    }
+    let settlement = contract.settle(3, &outturn).unwrap();
+
+    // The outcome score is the weighted mean achievement of the contract's indicators:
+    // OOH-01 weighs 2 and the other five 1 each
+    // (crates/capitation/data/payment/coventry_out_of_hospital.toml).
+    let weight = |id: &str| if id == "OOH-01" { 2 } else { 1 };
+    let ids = ["OOH-01", "OOH-02", "OOH-03", "OOH-04", "OOH-05", "OOH-06"];
+    let mut weighted = Decimal::ZERO;
+    for id in ids {
+        let achieved = scored.get(id).expect("framework lacks a paid indicator");
+        weighted += achieved.as_decimal() * Decimal::from(weight(id));
+    }
+    let expected = Share::ratio(weighted, Decimal::from(7)).unwrap();
+    let got = settlement.outcome_score().unwrap();
+    assert!((got.as_decimal() - expected.as_decimal()).abs() < Decimal::new(1, 20));
+    assert!(got > Share::ZERO && got < Share::ONE, "sample results are partly met");
+
+    // Full achievement on every framework indicator never pays less than the sample.
+    let mut full = outturn.clone();
+    for id in ids {
+        full.achievement.insert(id, Share::ONE);
+    }
+    let best = contract.settle(3, &full).unwrap();
+    assert!(best.incentive_earned() >= settlement.incentive_earned());
+    assert_eq!(best.outcome_score(), Some(Share::ONE));
+}

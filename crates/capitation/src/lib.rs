@@ -70,7 +70,8 @@ pub use projection::ProjectionAssumptions;
 /// The crate's input models by file stem, with their JSON Schemas.
 #[must_use]
 pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
-    vec![
+    let mut schemas = payment::input_schemas();
+    schemas.extend([
         (
             "segment_baseline",
             schemars::schema_for!(budget::SegmentBaseline),
@@ -109,7 +110,8 @@ pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
             "printed_segment_row",
             schemars::schema_for!(budget_check::PrintedSegmentRow),
         ),
-    ]
+    ]);
+    schemas
 }
 
 #[cfg(test)]

@@ -124,3 +124,24 @@ pub struct YearOutturn {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<Adjustment>,
 }
+
+/// A scored outcomes framework feeds the engine directly: each indicator's achievement,
+/// keyed by its id. Indicators the contract does not pay on are ignored at settlement.
+///
+/// ```
+/// use capitation::payment::YearAchievement;
+/// let framework = outcomes::templates::coventry_warwickshire()?;
+/// let results = outcomes::templates::coventry_warwickshire_sample_results()?;
+/// let score = framework.score(&results, 3)?;
+/// let achievement = YearAchievement::from(&score);
+/// assert!(achievement.get("OOH-01").is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl From<&outcomes::FrameworkScore> for YearAchievement {
+    fn from(score: &outcomes::FrameworkScore) -> Self {
+        score
+            .indicator_achievements()
+            .map(|(id, share)| (id.as_str().to_owned(), share))
+            .collect()
+    }
+}
