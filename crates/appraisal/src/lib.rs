@@ -1,5 +1,12 @@
 //! appraisal (under construction).
 
+pub mod ahp;
+mod data;
 pub mod error;
+pub mod matrix;
+pub mod methods;
+pub mod rankagg;
+pub mod ranking;
+pub mod stats;
 
 pub use error::{Error, Result};
