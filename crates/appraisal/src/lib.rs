@@ -1,10 +1,12 @@
 //! appraisal (under construction).
 
 pub mod ahp;
+pub mod appraise;
 mod data;
 pub mod error;
 pub mod matrix;
 pub mod methods;
+pub mod model;
 pub mod rankagg;
 pub mod ranking;
 pub mod stats;
