@@ -8,6 +8,7 @@ pub mod matrix;
 pub mod methods;
 pub mod model;
 pub mod rankagg;
+pub mod sensitivity;
 pub mod ranking;
 pub mod stats;
 
