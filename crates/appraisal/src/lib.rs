@@ -11,5 +11,6 @@ pub mod rankagg;
 pub mod sensitivity;
 pub mod ranking;
 pub mod stats;
+pub mod templates;
 
 pub use error::{Error, Result};
