@@ -11,6 +11,7 @@ pub mod rankagg;
 pub mod sensitivity;
 pub mod ranking;
 pub mod stats;
+pub mod survey;
 pub mod templates;
 
 pub use error::{Error, Result};
