@@ -3,21 +3,24 @@
 //! methods must keep.
 
 use proptest::prelude::*;
+use route_map::appraisal::Error;
 use route_map::appraisal::ahp::{PairwiseMatrix, RandomIndexTable, WeightDerivation};
 use route_map::appraisal::appraise::{Settings, appraise};
-use route_map::appraisal::matrix::{CriterionSpec, DecisionMatrix, Direction, Normalisation, RawDecisionMatrix};
+use route_map::appraisal::matrix::{
+    CriterionSpec, DecisionMatrix, Direction, Normalisation, RawDecisionMatrix,
+};
 use route_map::appraisal::methods::{Method, PreferenceFunction};
 use route_map::appraisal::model::{Appraisal, Assessor, ScoreEntry};
 use route_map::appraisal::rankagg::{Aggregation, aggregate_scores, ballot_from_order};
 use route_map::appraisal::stats::tastle_wierman;
 use route_map::appraisal::survey::{SurveyItem, SurveyLayout, SurveyMapping, import};
 use route_map::appraisal::templates::Template;
-use route_map::appraisal::Error;
 use route_map::core::SourceRef;
 use serde::Deserialize;
 
 fn cases() -> Cases {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/appraisal/worked_examples.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases/appraisal/worked_examples.toml");
     toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -87,7 +90,11 @@ fn published_worked_examples() {
             values: t.values.clone(),
         })
         .unwrap();
-        let s = Method::Topsis { normalisation: t.normalisation }.scores(&m).unwrap();
+        let s = Method::Topsis {
+            normalisation: t.normalisation,
+        }
+        .scores(&m)
+        .unwrap();
         for (x, e) in s.iter().zip(&t.expected) {
             assert!((x - e).abs() <= t.margin, "{}: {s:?}", t.name);
         }
@@ -102,8 +109,16 @@ fn published_worked_examples() {
         for (x, e) in r.weights.iter().zip(&a.expected_weights) {
             assert!((x - e).abs() <= a.margin, "{}", a.name);
         }
-        assert!((r.lambda_max - a.expected_lambda_max).abs() <= a.margin, "{}", a.name);
-        assert!((r.consistency_ratio - a.expected_consistency_ratio).abs() <= a.margin, "{}", a.name);
+        assert!(
+            (r.lambda_max - a.expected_lambda_max).abs() <= a.margin,
+            "{}",
+            a.name
+        );
+        assert!(
+            (r.consistency_ratio - a.expected_consistency_ratio).abs() <= a.margin,
+            "{}",
+            a.name
+        );
     }
     for b in &c.borda {
         assert!(!b.source.title.is_empty());
@@ -114,11 +129,20 @@ fn published_worked_examples() {
                 ballots.push(ballot_from_order(&b.options, &order).unwrap());
             }
         }
-        assert_eq!(aggregate_scores(&b.options, &ballots, Aggregation::Borda).unwrap(), b.expected, "{}", b.name);
+        assert_eq!(
+            aggregate_scores(&b.options, &ballots, Aggregation::Borda).unwrap(),
+            b.expected,
+            "{}",
+            b.name
+        );
     }
     for k in &c.consensus {
         assert!(!k.source.title.is_empty());
-        assert!((tastle_wierman(&k.counts).unwrap() - k.expected).abs() <= k.margin, "{}", k.name);
+        assert!(
+            (tastle_wierman(&k.counts).unwrap() - k.expected).abs() <= k.margin,
+            "{}",
+            k.name
+        );
     }
 }
 
@@ -129,7 +153,11 @@ fn matrix(values: &[Vec<f64>], weights: &[f64], directions: &[Direction]) -> Dec
             .iter()
             .zip(directions)
             .enumerate()
-            .map(|(j, (w, d))| CriterionSpec { id: format!("c{j}"), direction: *d, weight: *w })
+            .map(|(j, (w, d))| CriterionSpec {
+                id: format!("c{j}"),
+                direction: *d,
+                weight: *w,
+            })
             .collect(),
         values: values.to_vec(),
     })
@@ -138,12 +166,24 @@ fn matrix(values: &[Vec<f64>], weights: &[f64], directions: &[Direction]) -> Dec
 
 fn methods(n_criteria: usize) -> Vec<Method> {
     vec![
-        Method::WeightedSum { normalisation: Normalisation::None },
-        Method::WeightedSum { normalisation: Normalisation::MinMax },
-        Method::WeightedProduct { normalisation: Normalisation::Max },
-        Method::Topsis { normalisation: Normalisation::Vector },
-        Method::Topsis { normalisation: Normalisation::MinMax },
-        Method::PrometheeII { functions: vec![PreferenceFunction::Linear { q: 0.5, p: 2.0 }; n_criteria] },
+        Method::WeightedSum {
+            normalisation: Normalisation::None,
+        },
+        Method::WeightedSum {
+            normalisation: Normalisation::MinMax,
+        },
+        Method::WeightedProduct {
+            normalisation: Normalisation::Max,
+        },
+        Method::Topsis {
+            normalisation: Normalisation::Vector,
+        },
+        Method::Topsis {
+            normalisation: Normalisation::MinMax,
+        },
+        Method::PrometheeII {
+            functions: vec![PreferenceFunction::Linear { q: 0.5, p: 2.0 }; n_criteria],
+        },
     ]
 }
 
@@ -153,26 +193,47 @@ fn problem() -> impl Strategy<Value = (Vec<Vec<f64>>, Vec<f64>, Vec<Direction>)>
         (
             prop::collection::vec(prop::collection::vec((1u8..=5).prop_map(f64::from), k), n),
             prop::collection::vec(0.1f64..10.0, k),
-            prop::collection::vec(prop_oneof![Just(Direction::Benefit), Just(Direction::Cost)], k),
+            prop::collection::vec(
+                prop_oneof![Just(Direction::Benefit), Just(Direction::Cost)],
+                k,
+            ),
         )
     })
 }
 
-fn answers(n_assessors: usize, n_options: usize, n_criteria: usize) -> impl Strategy<Value = Vec<Option<i64>>> {
-    prop::collection::vec(prop_oneof![9 => (1i64..=5).prop_map(Some), 1 => Just(None)], n_assessors * n_options * n_criteria)
+fn answers(
+    n_assessors: usize,
+    n_options: usize,
+    n_criteria: usize,
+) -> impl Strategy<Value = Vec<Option<i64>>> {
+    prop::collection::vec(
+        prop_oneof![9 => (1i64..=5).prop_map(Some), 1 => Just(None)],
+        n_assessors * n_options * n_criteria,
+    )
 }
 
 fn likert(n_assessors: usize, scores: &[Option<i64>], assessor_order: &[usize]) -> Appraisal {
     let t = Template::get("contract_mechanism").unwrap();
     let (no, nc) = (t.options.len(), t.criteria.len());
-    let assessors: Vec<Assessor> = assessor_order.iter().map(|a| Assessor { id: format!("a{a}"), panel: None }).collect();
+    let assessors: Vec<Assessor> = assessor_order
+        .iter()
+        .map(|a| Assessor {
+            id: format!("a{a}"),
+            panel: None,
+        })
+        .collect();
     let mut entries = Vec::new();
     for &a in assessor_order {
         for (o, option) in t.options.iter().enumerate() {
             for (c, criterion) in t.criteria.iter().enumerate() {
                 // Everyone answers the first criterion so that no item is empty.
                 let s = scores[(a * no + o) * nc + c].or(if c == 0 { Some(3) } else { None });
-                entries.push(ScoreEntry { assessor: format!("a{a}"), option: option.id.clone(), criterion: criterion.id.clone(), score: s });
+                entries.push(ScoreEntry {
+                    assessor: format!("a{a}"),
+                    option: option.id.clone(),
+                    criterion: criterion.id.clone(),
+                    score: s,
+                });
             }
         }
     }
@@ -276,26 +337,72 @@ fn bad_input_gives_typed_errors() {
     // Scores off the scale.
     let t = Template::get("contract_mechanism").unwrap();
     let raw = t.appraisal(
-        vec![Assessor { id: "a".into(), panel: None }],
-        vec![ScoreEntry { assessor: "a".into(), option: "alliance".into(), criterion: "incentives".into(), score: Some(7) }],
+        vec![Assessor {
+            id: "a".into(),
+            panel: None,
+        }],
+        vec![ScoreEntry {
+            assessor: "a".into(),
+            option: "alliance".into(),
+            criterion: "incentives".into(),
+            score: Some(7),
+        }],
     );
-    assert!(matches!(Appraisal::new(raw), Err(Error::ScoreOffScale { score: 7, .. })));
+    assert!(matches!(
+        Appraisal::new(raw),
+        Err(Error::ScoreOffScale { score: 7, .. })
+    ));
     // Weights summing to zero.
-    let mut raw = t.appraisal(vec![Assessor { id: "a".into(), panel: None }], vec![]);
+    let mut raw = t.appraisal(
+        vec![Assessor {
+            id: "a".into(),
+            panel: None,
+        }],
+        vec![],
+    );
     for c in &mut raw.criteria {
         c.weight = 0.0;
     }
-    assert!(matches!(Appraisal::new(raw), Err(Error::WeightsSumToZero { .. })));
+    assert!(matches!(
+        Appraisal::new(raw),
+        Err(Error::WeightsSumToZero { .. })
+    ));
     // A pairwise matrix that is not reciprocal.
     assert!(matches!(
-        PairwiseMatrix::new(vec![vec![1.0, 3.0, 5.0], vec![0.5, 1.0, 3.0], vec![0.2, 1.0 / 3.0, 1.0]]),
-        Err(Error::NotReciprocal { row: 1, column: 2, .. })
+        PairwiseMatrix::new(vec![
+            vec![1.0, 3.0, 5.0],
+            vec![0.5, 1.0, 3.0],
+            vec![0.2, 1.0 / 3.0, 1.0]
+        ]),
+        Err(Error::NotReciprocal {
+            row: 1,
+            column: 2,
+            ..
+        })
     ));
     // An unknown label in a survey export.
     let csv = "Timestamp,Lead provider [Incentives]\n2017-05-02,Quite keen\n";
-    let m = SurveyMapping::new(SurveyLayout::GoogleForms, vec![SurveyItem::grid("Lead provider", "Incentives", "lead_provider", "incentives")]);
+    let m = SurveyMapping::new(
+        SurveyLayout::GoogleForms,
+        vec![SurveyItem::grid(
+            "Lead provider",
+            "Incentives",
+            "lead_provider",
+            "incentives",
+        )],
+    );
     let e = import(csv, &m).unwrap_err();
-    assert!(matches!(e, Error::UnknownLabel { row: 2, column: 2, .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::UnknownLabel {
+                row: 2,
+                column: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -304,5 +411,10 @@ fn deserialised_inputs_are_validated() {
     assert!(serde_json::from_str::<DecisionMatrix>(bad).is_err());
     let good = r#"{"options":["a"],"criteria":[{"id":"c","weight":1.0}],"values":[[1.0]]}"#;
     let m: DecisionMatrix = serde_json::from_str(good).unwrap();
-    assert_eq!(serde_json::to_string(&m).unwrap().contains("\"weight\":1.0"), true);
+    assert_eq!(
+        serde_json::to_string(&m)
+            .unwrap()
+            .contains("\"weight\":1.0"),
+        true
+    );
 }

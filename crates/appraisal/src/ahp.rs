@@ -94,7 +94,11 @@ impl RandomIndexTable {
     }
 
     fn table(self) -> Result<&'static RiTable> {
-        let file = crate::data::load(&RI, "random_index.toml", include_str!("../data/random_index.toml"))?;
+        let file = crate::data::load(
+            &RI,
+            "random_index.toml",
+            include_str!("../data/random_index.toml"),
+        )?;
         file.table
             .iter()
             .find(|t| t.id == self.id())
@@ -117,7 +121,11 @@ impl RandomIndexTable {
             .ok_or_else(|| {
                 Error::invalid(
                     "pairwise matrix order",
-                    format!("{} gives random indices for n = 1 to {}, not {n}", t.name, t.values.len()),
+                    format!(
+                        "{} gives random indices for n = 1 to {}, not {n}",
+                        t.name,
+                        t.values.len()
+                    ),
                 )
             })
     }
@@ -260,7 +268,11 @@ impl PairwiseMatrix {
     /// # Errors
     ///
     /// [`Error::Invalid`] when the random-index table has no value for this order.
-    pub fn weights(&self, derivation: WeightDerivation, table: RandomIndexTable) -> Result<AhpResult> {
+    pub fn weights(
+        &self,
+        derivation: WeightDerivation,
+        table: RandomIndexTable,
+    ) -> Result<AhpResult> {
         let n = self.order();
         #[allow(clippy::cast_precision_loss)]
         let nf = n as f64;
@@ -282,7 +294,11 @@ impl PairwiseMatrix {
                     let next = self.times(&w);
                     let s: f64 = next.iter().sum();
                     let next: Vec<f64> = next.iter().map(|x| x / s).collect();
-                    let delta = next.iter().zip(&w).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+                    let delta = next
+                        .iter()
+                        .zip(&w)
+                        .map(|(a, b)| (a - b).abs())
+                        .fold(0.0, f64::max);
                     w = next;
                     if delta < 1e-15 {
                         break;
@@ -334,8 +350,14 @@ mod tests {
             vec![0.2, 0.25, 5.0, 3.0, 3.0, 0.5, 1.0],
         ])
         .unwrap();
-        let r = m.weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty).unwrap();
-        for (w, e) in r.weights.iter().zip([0.427, 0.230, 0.021, 0.052, 0.052, 0.123, 0.094]) {
+        let r = m
+            .weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty)
+            .unwrap();
+        for (w, e) in r
+            .weights
+            .iter()
+            .zip([0.427, 0.230, 0.021, 0.052, 0.052, 0.123, 0.094])
+        {
             assert!((w - e).abs() < 5e-4, "{:?}", r.weights);
         }
         assert!((r.lambda_max - 7.61).abs() < 5e-3);
@@ -351,7 +373,10 @@ mod tests {
     #[test]
     fn three_criteria_textbook_example() {
         let m = PairwiseMatrix::from_upper(3, &[3.0, 5.0, 3.0]).unwrap();
-        for d in [WeightDerivation::Eigenvector, WeightDerivation::GeometricMean] {
+        for d in [
+            WeightDerivation::Eigenvector,
+            WeightDerivation::GeometricMean,
+        ] {
             let r = m.weights(d, RandomIndexTable::Saaty).unwrap();
             for (w, e) in r.weights.iter().zip([0.637, 0.258, 0.105]) {
                 assert!((w - e).abs() < 5e-4);
@@ -359,7 +384,9 @@ mod tests {
             assert!((r.lambda_max - 3.0385).abs() < 1e-4);
             assert!((r.consistency_ratio - 0.0332).abs() < 1e-4);
         }
-        let tl = m.weights(WeightDerivation::Eigenvector, RandomIndexTable::TummalaLing).unwrap();
+        let tl = m
+            .weights(WeightDerivation::Eigenvector, RandomIndexTable::TummalaLing)
+            .unwrap();
         assert_eq!(tl.random_index, 0.5799);
         let (name, source) = RandomIndexTable::TummalaLing.source().unwrap();
         assert!(name.contains("Tummala") && !source.is_verified());
@@ -368,12 +395,16 @@ mod tests {
     #[test]
     fn small_and_consistent_matrices() {
         let one = PairwiseMatrix::new(vec![vec![1.0]]).unwrap();
-        let r = one.weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty).unwrap();
+        let r = one
+            .weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty)
+            .unwrap();
         assert_eq!(r.weights, vec![1.0]);
         assert_eq!(r.consistency_ratio, 0.0);
         // A perfectly consistent matrix: a_ij = w_i / w_j.
         let m = PairwiseMatrix::from_upper(3, &[2.0, 4.0, 2.0]).unwrap();
-        let r = m.weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty).unwrap();
+        let r = m
+            .weights(WeightDerivation::Eigenvector, RandomIndexTable::Saaty)
+            .unwrap();
         assert!((r.weights[0] - 4.0 / 7.0).abs() < 1e-12);
         assert!(r.consistency_ratio.abs() < 1e-9);
     }
@@ -382,7 +413,11 @@ mod tests {
     fn errors() {
         assert!(matches!(
             PairwiseMatrix::new(vec![vec![1.0, 3.0], vec![3.0, 1.0]]),
-            Err(Error::NotReciprocal { row: 1, column: 2, .. })
+            Err(Error::NotReciprocal {
+                row: 1,
+                column: 2,
+                ..
+            })
         ));
         assert!(PairwiseMatrix::new(vec![vec![1.0, 3.0], vec![0.33, 1.0]]).is_ok());
         assert!(matches!(
@@ -397,7 +432,10 @@ mod tests {
             PairwiseMatrix::new(vec![vec![1.0, 1.0]]),
             Err(Error::Shape { .. })
         ));
-        assert!(matches!(PairwiseMatrix::new(vec![]), Err(Error::Empty { .. })));
+        assert!(matches!(
+            PairwiseMatrix::new(vec![]),
+            Err(Error::Empty { .. })
+        ));
         assert!(matches!(
             PairwiseMatrix::from_upper(3, &[1.0]),
             Err(Error::Shape { .. })

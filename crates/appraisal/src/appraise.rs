@@ -45,7 +45,9 @@ impl Default for Settings {
         Settings {
             centre: Centre::Median,
             quantile: QuantileMethod::Type7,
-            method: Method::WeightedSum { normalisation: Normalisation::None },
+            method: Method::WeightedSum {
+                normalisation: Normalisation::None,
+            },
             disagreement_threshold: 1.0,
         }
     }
@@ -189,7 +191,8 @@ fn centre_matrix(
                     what: "answers",
                 });
             }
-            let summary = ItemSummary::from_scores(&answers, a.scale().points(), settings.quantile)?;
+            let summary =
+                ItemSummary::from_scores(&answers, a.scale().points(), settings.quantile)?;
             row.push(match settings.centre {
                 Centre::Median => summary.median,
                 Centre::Mean => summary.mean,
@@ -220,9 +223,15 @@ fn centre_matrix(
 
 fn sub_matrix(m: &DecisionMatrix, keep: &[usize]) -> Result<DecisionMatrix> {
     DecisionMatrix::new(RawDecisionMatrix {
-        options: keep.iter().filter_map(|i| m.options().get(*i).cloned()).collect(),
+        options: keep
+            .iter()
+            .filter_map(|i| m.options().get(*i).cloned())
+            .collect(),
         criteria: m.criteria().to_vec(),
-        values: keep.iter().filter_map(|i| m.values().get(*i).cloned()).collect(),
+        values: keep
+            .iter()
+            .filter_map(|i| m.values().get(*i).cloned())
+            .collect(),
     })
 }
 
@@ -298,13 +307,18 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
     }
     let ranking = if passing.is_empty() {
         notes.push("no option passed every must-pass gate, so none is ranked".into());
-        Ranking { order: vec![], ties: vec![] }
+        Ranking {
+            order: vec![],
+            ties: vec![],
+        }
     } else {
         settings.method.rank(&sub_matrix(&matrix, &passing)?)?
     };
     notes.extend(ranking.tie_explanations());
     for c in matrix.constant_criteria() {
-        notes.push(format!("criterion {c} scores every option alike, so it cannot change the ranking"));
+        notes.push(format!(
+            "criterion {c} scores every option alike, so it cannot change the ranking"
+        ));
     }
 
     // Borda across assessors: each assessor's weighted mean of their own answers.
@@ -340,12 +354,18 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
     }
     let missing: usize = items.iter().map(|i| i.summary.missing).sum();
     if missing > 0 {
-        notes.push(format!("{missing} answers were not applicable or missing and are left out of the summaries"));
+        notes.push(format!(
+            "{missing} answers were not applicable or missing and are left out of the summaries"
+        ));
     }
 
     // Critical success factors.
     let mut factors = Vec::new();
-    let mut names: Vec<&str> = a.criteria().iter().filter_map(|c| c.factor.as_deref()).collect();
+    let mut names: Vec<&str> = a
+        .criteria()
+        .iter()
+        .filter_map(|c| c.factor.as_deref())
+        .collect();
     names.sort_unstable();
     names.dedup();
     for f in names {
@@ -358,7 +378,11 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
                 }
             }
             if den > 0.0 {
-                factors.push(FactorScore { factor: f.to_owned(), option: option.clone(), score: num / den });
+                factors.push(FactorScore {
+                    factor: f.to_owned(),
+                    option: option.clone(),
+                    score: num / den,
+                });
             }
         }
     }
@@ -366,7 +390,11 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
     let option_consensus = options
         .iter()
         .map(|o| {
-            let cs: Vec<f64> = items.iter().filter(|i| &i.option == o).map(|i| i.summary.consensus).collect();
+            let cs: Vec<f64> = items
+                .iter()
+                .filter(|i| &i.option == o)
+                .map(|i| i.summary.consensus)
+                .collect();
             #[allow(clippy::cast_precision_loss)]
             let mean = cs.iter().sum::<f64>() / cs.len().max(1) as f64;
             (o.clone(), mean)
@@ -396,10 +424,19 @@ fn panel_report(a: &Appraisal, settings: &Settings) -> Result<Option<PanelReport
     }
     let mut views = Vec::new();
     for p in &names {
-        let members: Vec<bool> = a.assessors().iter().map(|x| x.panel.as_deref() == Some(*p)).collect();
-        let centred = centre_matrix(a, &Settings { centre: Centre::Median, ..settings.clone() }, &|i| {
-            members.get(i).copied().unwrap_or(false)
-        });
+        let members: Vec<bool> = a
+            .assessors()
+            .iter()
+            .map(|x| x.panel.as_deref() == Some(*p))
+            .collect();
+        let centred = centre_matrix(
+            a,
+            &Settings {
+                centre: Centre::Median,
+                ..settings.clone()
+            },
+            &|i| members.get(i).copied().unwrap_or(false),
+        );
         let m = match centred {
             Ok((_, m)) => Some(m),
             Err(Error::Empty { .. }) => None,
@@ -424,10 +461,15 @@ fn panel_report(a: &Appraisal, settings: &Settings) -> Result<Option<PanelReport
                         .filter(|(_, x)| x.panel.as_deref() == Some(*p))
                         .filter_map(|(s, _)| s.map(f64::from))
                         .collect();
-                    crate::stats::median(&answers).ok().map(|m| ((*p).to_owned(), m))
+                    crate::stats::median(&answers)
+                        .ok()
+                        .map(|m| ((*p).to_owned(), m))
                 })
                 .collect();
-            let hi = medians.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+            let hi = medians
+                .iter()
+                .map(|x| x.1)
+                .fold(f64::NEG_INFINITY, f64::max);
             let lo = medians.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
             if medians.len() > 1 && hi - lo >= settings.disagreement_threshold {
                 disagreements.push(Disagreement {
@@ -445,7 +487,11 @@ fn panel_report(a: &Appraisal, settings: &Settings) -> Result<Option<PanelReport
     }
     let first = views.first().and_then(winners);
     let same_preferred = first.is_some() && views.iter().all(|v| winners(v) == first);
-    Ok(Some(PanelReport { panels: views, same_preferred, disagreements }))
+    Ok(Some(PanelReport {
+        panels: views,
+        same_preferred,
+        disagreements,
+    }))
 }
 
 #[cfg(test)]
@@ -470,7 +516,11 @@ mod tests {
         // x: (5 + 1.5) / 2 = 3.25; y: (3.5 + 3) / 2 = 3.25: tied, and said so.
         assert_eq!(r.ranking.ties.len(), 1);
         assert!(r.notes.iter().any(|n| n.contains("share rank 1")));
-        assert!(r.notes.iter().any(|n| n.contains("1 answers were not applicable")));
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("1 answers were not applicable"))
+        );
         assert_eq!(r.item("y", "cost").unwrap().answered, 1);
         raw.criteria[1].gate = Some(2.0);
         raw.assessors[0].panel = Some("north".into());
@@ -492,6 +542,9 @@ mod tests {
     #[test]
     fn an_item_with_no_answers_is_an_error() {
         let a = Appraisal::new(small(&[("p", "x", "quality", Some(5))])).unwrap();
-        assert!(matches!(appraise(&a, &Settings::default()), Err(Error::Empty { .. })));
+        assert!(matches!(
+            appraise(&a, &Settings::default()),
+            Err(Error::Empty { .. })
+        ));
     }
 }

@@ -10,7 +10,9 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] route_map_core::Error),
     /// A score lies outside its scale.
-    #[error("score {score} by {assessor} for option {option} on criterion {criterion} is off the scale {min} to {max}")]
+    #[error(
+        "score {score} by {assessor} for option {option} on criterion {criterion} is off the scale {min} to {max}"
+    )]
     ScoreOffScale {
         /// Who gave it.
         assessor: String,
@@ -46,7 +48,9 @@ pub enum Error {
         context: String,
     },
     /// A pairwise comparison matrix is not reciprocal: `a[j][i]` is not `1 / a[i][j]`.
-    #[error("pairwise matrix is not reciprocal at row {row}, column {column}: {value} against {mirror} (expected {expected})")]
+    #[error(
+        "pairwise matrix is not reciprocal at row {row}, column {column}: {value} against {mirror} (expected {expected})"
+    )]
     NotReciprocal {
         /// Row (1-based).
         row: usize,

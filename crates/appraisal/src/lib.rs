@@ -81,13 +81,31 @@ pub use error::{Error, Result};
 pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![
         ("appraisal", schemars::schema_for!(model::Appraisal)),
-        ("appraisal_settings", schemars::schema_for!(appraise::Settings)),
-        ("decision_matrix", schemars::schema_for!(matrix::DecisionMatrix)),
-        ("pairwise_matrix", schemars::schema_for!(ahp::PairwiseMatrix)),
+        (
+            "appraisal_settings",
+            schemars::schema_for!(appraise::Settings),
+        ),
+        (
+            "decision_matrix",
+            schemars::schema_for!(matrix::DecisionMatrix),
+        ),
+        (
+            "pairwise_matrix",
+            schemars::schema_for!(ahp::PairwiseMatrix),
+        ),
         ("method", schemars::schema_for!(methods::Method)),
-        ("monte_carlo", schemars::schema_for!(sensitivity::MonteCarlo)),
-        ("survey_mapping", schemars::schema_for!(survey::SurveyMapping)),
-        ("long_list_option", schemars::schema_for!(templates::LongListOption)),
+        (
+            "monte_carlo",
+            schemars::schema_for!(sensitivity::MonteCarlo),
+        ),
+        (
+            "survey_mapping",
+            schemars::schema_for!(survey::SurveyMapping),
+        ),
+        (
+            "long_list_option",
+            schemars::schema_for!(templates::LongListOption),
+        ),
     ]
 }
 

@@ -464,7 +464,11 @@ mod tests {
     #[test]
     fn normalisations_and_degenerate_columns() {
         use Direction::{Benefit, Cost};
-        let m = matrix(&[&[3.0, 0.0, 2.0], &[4.0, 0.0, 2.0]], &[Benefit, Cost, Benefit], &[1.0, 1.0, 1.0]);
+        let m = matrix(
+            &[&[3.0, 0.0, 2.0], &[4.0, 0.0, 2.0]],
+            &[Benefit, Cost, Benefit],
+            &[1.0, 1.0, 1.0],
+        );
         let v = m.normalise(Normalisation::Vector).unwrap();
         assert!((v[0][0] - 0.6).abs() < 1e-12 && (v[1][0] - 0.8).abs() < 1e-12);
         assert_eq!(v[0][1], 1.0);
@@ -484,6 +488,9 @@ mod tests {
         assert_eq!(m.constant_criteria(), vec!["C2", "C3"]);
         let neg = matrix(&[&[-1.0]], &[Benefit], &[1.0]);
         assert!(neg.normalise(Normalisation::Vector).is_err());
-        assert_eq!(neg.normalise(Normalisation::None).unwrap(), vec![vec![-1.0]]);
+        assert_eq!(
+            neg.normalise(Normalisation::None).unwrap(),
+            vec![vec![-1.0]]
+        );
     }
 }

@@ -172,7 +172,12 @@ pub enum PreferenceFunction {
 
 impl PreferenceFunction {
     fn validate(&self, criterion: &str) -> Result<()> {
-        let bad = |reason: &str| Err(Error::invalid(format!("preference function of {criterion}"), reason));
+        let bad = |reason: &str| {
+            Err(Error::invalid(
+                format!("preference function of {criterion}"),
+                reason,
+            ))
+        };
         let finite = |x: f64| x.is_finite();
         match *self {
             PreferenceFunction::Usual => Ok(()),
@@ -238,7 +243,10 @@ pub struct PrometheeFlows {
 ///
 /// [`Error::Shape`] when `functions` does not match the criteria; [`Error::Invalid`] for a
 /// threshold that is negative, not finite or out of order.
-pub fn promethee_ii(m: &DecisionMatrix, functions: &[PreferenceFunction]) -> Result<PrometheeFlows> {
+pub fn promethee_ii(
+    m: &DecisionMatrix,
+    functions: &[PreferenceFunction],
+) -> Result<PrometheeFlows> {
     if functions.len() != m.criteria().len() {
         return Err(Error::Shape {
             context: "PROMETHEE preference functions".into(),
@@ -421,16 +429,30 @@ pub(crate) mod tests {
         close(&v, &[0.643, 0.268, 0.614, 0.312], 5e-4);
         close(
             &v,
-            &[0.6432770005532701, 0.26838356771941185, 0.6135422900072309, 0.31229106558175435],
+            &[
+                0.6432770005532701,
+                0.26838356771941185,
+                0.6135422900072309,
+                0.31229106558175435,
+            ],
             1e-12,
         );
         let mm = topsis(&m, Normalisation::MinMax).unwrap();
         close(
             &mm,
-            &[0.6127481841818694, 0.3660254037844387, 0.530641941323763, 0.35168953377730144],
+            &[
+                0.6127481841818694,
+                0.3660254037844387,
+                0.530641941323763,
+                0.35168953377730144,
+            ],
             1e-12,
         );
-        let r = Method::Topsis { normalisation: Normalisation::Vector }.rank(&m).unwrap();
+        let r = Method::Topsis {
+            normalisation: Normalisation::Vector,
+        }
+        .rank(&m)
+        .unwrap();
         assert_eq!(r.winners(), vec!["A1"]);
     }
 
@@ -439,17 +461,54 @@ pub(crate) mod tests {
     fn weighted_sum_matches_pymcdm() {
         let m = aircraft();
         let cases = [
-            (Normalisation::Vector, [0.5273882750838303, 0.4378359594384354, 0.5357634295727101, 0.45921976061465986]),
-            (Normalisation::MinMax, [0.5738095238095238, 0.30000000000000004, 0.5916666666666667, 0.38095238095238104]),
-            (Normalisation::Sum, [0.2689615909557132, 0.22335001159399281, 0.27402575450709127, 0.23366264294320277]),
-            (Normalisation::Max, [0.769035409035409, 0.6380952380952382, 0.7821766381766382, 0.6705054945054945]),
+            (
+                Normalisation::Vector,
+                [
+                    0.5273882750838303,
+                    0.4378359594384354,
+                    0.5357634295727101,
+                    0.45921976061465986,
+                ],
+            ),
+            (
+                Normalisation::MinMax,
+                [
+                    0.5738095238095238,
+                    0.30000000000000004,
+                    0.5916666666666667,
+                    0.38095238095238104,
+                ],
+            ),
+            (
+                Normalisation::Sum,
+                [
+                    0.2689615909557132,
+                    0.22335001159399281,
+                    0.27402575450709127,
+                    0.23366264294320277,
+                ],
+            ),
+            (
+                Normalisation::Max,
+                [
+                    0.769035409035409,
+                    0.6380952380952382,
+                    0.7821766381766382,
+                    0.6705054945054945,
+                ],
+            ),
         ];
         for (n, expected) in cases {
             close(&weighted_sum(&m, n).unwrap(), &expected, 1e-12);
         }
         close(
             &weighted_product(&m, Normalisation::Sum).unwrap(),
-            &[0.26383638782129376, 0.21550712258198498, 0.27039165360358247, 0.23178689142453981],
+            &[
+                0.26383638782129376,
+                0.21550712258198498,
+                0.27039165360358247,
+                0.23178689142453981,
+            ],
             1e-12,
         );
     }
@@ -462,7 +521,11 @@ pub(crate) mod tests {
     #[test]
     fn triantaphyllou_wsm_and_wpm() {
         let m = matrix(
-            &[&[25.0, 20.0, 15.0, 30.0], &[10.0, 30.0, 20.0, 30.0], &[30.0, 10.0, 30.0, 10.0]],
+            &[
+                &[25.0, 20.0, 15.0, 30.0],
+                &[10.0, 30.0, 20.0, 30.0],
+                &[30.0, 10.0, 30.0, 10.0],
+            ],
             &[Benefit; 4],
             &[0.20, 0.15, 0.40, 0.25],
         );
@@ -492,18 +555,47 @@ pub(crate) mod tests {
             p.iter().zip(&q).map(|(p, q)| f(*p, *q)).collect()
         };
         let cases: [(Vec<PreferenceFunction>, [f64; 4]); 5] = [
-            (all(&|_, _| PreferenceFunction::Usual), [0.1, -0.3, 0.3333333333333333, -0.13333333333333341]),
-            (all(&|_, q| PreferenceFunction::UShape { q }), [0.1333333333333333, -0.3, 0.3, -0.1333333333333333]),
-            (all(&|p, _| PreferenceFunction::VShape { p }), [0.1388888888888889, -0.24194444444444446, 0.20888888888888882, -0.10583333333333328]),
-            (all(&|p, q| PreferenceFunction::Level { q, p }), [0.15, -0.2, 0.18333333333333332, -0.1333333333333333]),
-            (all(&|p, q| PreferenceFunction::Linear { q, p }), [0.14365079365079364, -0.20476190476190487, 0.15079365079365084, -0.08968253968253959]),
+            (
+                all(&|_, _| PreferenceFunction::Usual),
+                [0.1, -0.3, 0.3333333333333333, -0.13333333333333341],
+            ),
+            (
+                all(&|_, q| PreferenceFunction::UShape { q }),
+                [0.1333333333333333, -0.3, 0.3, -0.1333333333333333],
+            ),
+            (
+                all(&|p, _| PreferenceFunction::VShape { p }),
+                [
+                    0.1388888888888889,
+                    -0.24194444444444446,
+                    0.20888888888888882,
+                    -0.10583333333333328,
+                ],
+            ),
+            (
+                all(&|p, q| PreferenceFunction::Level { q, p }),
+                [0.15, -0.2, 0.18333333333333332, -0.1333333333333333],
+            ),
+            (
+                all(&|p, q| PreferenceFunction::Linear { q, p }),
+                [
+                    0.14365079365079364,
+                    -0.20476190476190487,
+                    0.15079365079365084,
+                    -0.08968253968253959,
+                ],
+            ),
         ];
         for (functions, expected) in cases {
             let flows = promethee_ii(&m, &functions).unwrap();
             close(&flows.net, &expected, 1e-12);
             assert!(flows.net.iter().sum::<f64>().abs() < 1e-12);
         }
-        let doc = matrix(&[&[4.0, 3.0, 2.0], &[3.0, 2.0, 4.0], &[5.0, 1.0, 3.0]], &[Benefit; 3], &[0.5, 0.3, 0.2]);
+        let doc = matrix(
+            &[&[4.0, 3.0, 2.0], &[3.0, 2.0, 4.0], &[5.0, 1.0, 3.0]],
+            &[Benefit; 3],
+            &[0.5, 0.3, 0.2],
+        );
         let flows = promethee_ii(&doc, &[PreferenceFunction::Usual; 3]).unwrap();
         close(&flows.net, &[0.1, -0.3, 0.2], 1e-12);
     }
@@ -522,18 +614,33 @@ pub(crate) mod tests {
             PreferenceFunction::Level { q: 2.0, p: 1.0 },
             PreferenceFunction::Linear { q: 1.0, p: 1.0 },
         ] {
-            assert!(matches!(promethee_ii(&m, &[bad]), Err(Error::Invalid { .. })), "{bad:?}");
+            assert!(
+                matches!(promethee_ii(&m, &[bad]), Err(Error::Invalid { .. })),
+                "{bad:?}"
+            );
         }
         assert!(matches!(promethee_ii(&m, &[]), Err(Error::Shape { .. })));
     }
 
     #[test]
     fn degenerate_data_never_gives_nan() {
-        let constant = matrix(&[&[3.0, 0.0], &[3.0, 0.0], &[3.0, 0.0]], &[Benefit, Cost], &[1.0, 1.0]);
+        let constant = matrix(
+            &[&[3.0, 0.0], &[3.0, 0.0], &[3.0, 0.0]],
+            &[Benefit, Cost],
+            &[1.0, 1.0],
+        );
         let single = matrix(&[&[3.0, 1.0]], &[Benefit, Cost], &[1.0, 1.0]);
         for m in [&constant, &single] {
-            for n in [Normalisation::Vector, Normalisation::MinMax, Normalisation::Max, Normalisation::None] {
-                for method in [Method::WeightedSum { normalisation: n }, Method::Topsis { normalisation: n }] {
+            for n in [
+                Normalisation::Vector,
+                Normalisation::MinMax,
+                Normalisation::Max,
+                Normalisation::None,
+            ] {
+                for method in [
+                    Method::WeightedSum { normalisation: n },
+                    Method::Topsis { normalisation: n },
+                ] {
                     let s = method.scores(m).unwrap();
                     assert!(s.iter().all(|x| x.is_finite()), "{method} {s:?}");
                     let r = Ranking::from_scores(m.options(), &s);
@@ -543,6 +650,9 @@ pub(crate) mod tests {
             let f = promethee_ii(m, &[PreferenceFunction::Usual; 2]).unwrap();
             assert!(f.net.iter().all(|x| *x == 0.0));
         }
-        assert_eq!(topsis(&constant, Normalisation::Vector).unwrap(), vec![0.5; 3]);
+        assert_eq!(
+            topsis(&constant, Normalisation::Vector).unwrap(),
+            vec![0.5; 3]
+        );
     }
 }

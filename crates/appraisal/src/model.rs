@@ -34,7 +34,9 @@ impl Default for LikertScale {
             ]
             .map(String::from)
             .to_vec(),
-            not_applicable: ["N/A", "Not applicable", "Don't know"].map(String::from).to_vec(),
+            not_applicable: ["N/A", "Not applicable", "Don't know"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -49,14 +51,24 @@ impl LikertScale {
     /// The label of point `p` (1-based).
     #[must_use]
     pub fn label(&self, p: u8) -> Option<&str> {
-        usize::from(p).checked_sub(1).and_then(|i| self.labels.get(i)).map(String::as_str)
+        usize::from(p)
+            .checked_sub(1)
+            .and_then(|i| self.labels.get(i))
+            .map(String::as_str)
     }
 
     fn validate(&self) -> Result<()> {
         if self.labels.len() < 2 || self.labels.len() > 11 {
-            return Err(Error::invalid("Likert scale", "needs 2 to 11 labelled points"));
+            return Err(Error::invalid(
+                "Likert scale",
+                "needs 2 to 11 labelled points",
+            ));
         }
-        check_unique(self.labels.iter().map(String::as_str), "scale label", "Likert scale")
+        check_unique(
+            self.labels.iter().map(String::as_str),
+            "scale label",
+            "Likert scale",
+        )
     }
 }
 
@@ -182,20 +194,36 @@ impl Appraisal {
             ("assessors", raw.assessors.is_empty()),
         ] {
             if empty {
-                return Err(Error::Empty { context: ctx.clone(), what });
+                return Err(Error::Empty {
+                    context: ctx.clone(),
+                    what,
+                });
             }
         }
         check_unique(raw.options.iter().map(|o| o.id.as_str()), "option", &ctx)?;
-        check_unique(raw.criteria.iter().map(|c| c.id.as_str()), "criterion", &ctx)?;
-        check_unique(raw.assessors.iter().map(|a| a.id.as_str()), "assessor", &ctx)?;
+        check_unique(
+            raw.criteria.iter().map(|c| c.id.as_str()),
+            "criterion",
+            &ctx,
+        )?;
+        check_unique(
+            raw.assessors.iter().map(|a| a.id.as_str()),
+            "assessor",
+            &ctx,
+        )?;
         check_weights(raw.criteria.iter().map(|c| (c.id.as_str(), c.weight)), &ctx)?;
         for c in &raw.criteria {
             if c.gate.is_some_and(|g| !g.is_finite()) {
-                return Err(Error::NotFinite { context: format!("gate of criterion {}", c.id) });
+                return Err(Error::NotFinite {
+                    context: format!("gate of criterion {}", c.id),
+                });
             }
         }
         let index = |ids: Vec<&str>| -> BTreeMap<String, usize> {
-            ids.into_iter().enumerate().map(|(i, id)| (id.to_owned(), i)).collect()
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, id)| (id.to_owned(), i))
+                .collect()
         };
         let opt = index(raw.options.iter().map(|o| o.id.as_str()).collect());
         let cri = index(raw.criteria.iter().map(|c| c.id.as_str()).collect());
@@ -240,13 +268,21 @@ impl Appraisal {
                     });
                 }
             };
-            if let Some(cell) = cells.get_mut(o).and_then(|r| r.get_mut(c)).and_then(|r| r.get_mut(a)) {
+            if let Some(cell) = cells
+                .get_mut(o)
+                .and_then(|r| r.get_mut(c))
+                .and_then(|r| r.get_mut(a))
+            {
                 *cell = Some(value);
             }
         }
         let answers = cells
             .into_iter()
-            .map(|row| row.into_iter().map(|col| col.into_iter().map(Option::flatten).collect()).collect())
+            .map(|row| {
+                row.into_iter()
+                    .map(|col| col.into_iter().map(Option::flatten).collect())
+                    .collect()
+            })
             .collect();
         Ok(Appraisal { raw, answers })
     }
@@ -296,14 +332,22 @@ impl Appraisal {
     /// The panels named by assessors, sorted.
     #[must_use]
     pub fn panels(&self) -> Vec<&str> {
-        let set: BTreeSet<&str> = self.raw.assessors.iter().filter_map(|a| a.panel.as_deref()).collect();
+        let set: BTreeSet<&str> = self
+            .raw
+            .assessors
+            .iter()
+            .filter_map(|a| a.panel.as_deref())
+            .collect();
         set.into_iter().collect()
     }
 
     /// Answers (reverse coding applied) of every assessor, in assessor order, for option
     /// `o` on criterion `c` (indices); missing and not-applicable answers are `None`.
     pub(crate) fn answers(&self, o: usize, c: usize) -> &[Option<u8>] {
-        self.answers.get(o).and_then(|r| r.get(c)).map_or(&[], Vec::as_slice)
+        self.answers
+            .get(o)
+            .and_then(|r| r.get(c))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -327,8 +371,18 @@ pub(crate) mod tests {
                     reverse_coded: false,
                 })
                 .to_vec(),
-            options: ["x", "y"].map(|id| AppraisalOption { id: id.into(), name: id.into() }).to_vec(),
-            assessors: ["p", "q"].map(|id| Assessor { id: id.into(), panel: None }).to_vec(),
+            options: ["x", "y"]
+                .map(|id| AppraisalOption {
+                    id: id.into(),
+                    name: id.into(),
+                })
+                .to_vec(),
+            assessors: ["p", "q"]
+                .map(|id| Assessor {
+                    id: id.into(),
+                    panel: None,
+                })
+                .to_vec(),
             scores: scores
                 .iter()
                 .map(|(a, o, c, s)| ScoreEntry {
@@ -345,7 +399,11 @@ pub(crate) mod tests {
     fn validation_errors_are_typed() {
         assert!(matches!(
             Appraisal::new(small(&[("p", "x", "quality", Some(6))])),
-            Err(Error::ScoreOffScale { score: 6, max: 5, .. })
+            Err(Error::ScoreOffScale {
+                score: 6,
+                max: 5,
+                ..
+            })
         ));
         assert!(matches!(
             Appraisal::new(small(&[("p", "x", "quality", Some(0))])),
@@ -353,17 +411,26 @@ pub(crate) mod tests {
         ));
         assert!(matches!(
             Appraisal::new(small(&[("z", "x", "quality", Some(1))])),
-            Err(Error::Unknown { kind: "assessor", .. })
+            Err(Error::Unknown {
+                kind: "assessor",
+                ..
+            })
         ));
         assert!(matches!(
-            Appraisal::new(small(&[("p", "x", "quality", Some(1)), ("p", "x", "quality", Some(2))])),
+            Appraisal::new(small(&[
+                ("p", "x", "quality", Some(1)),
+                ("p", "x", "quality", Some(2))
+            ])),
             Err(Error::Duplicate { kind: "answer", .. })
         ));
         let mut raw = small(&[]);
         for c in &mut raw.criteria {
             c.weight = 0.0;
         }
-        assert!(matches!(Appraisal::new(raw), Err(Error::WeightsSumToZero { .. })));
+        assert!(matches!(
+            Appraisal::new(raw),
+            Err(Error::WeightsSumToZero { .. })
+        ));
         let mut raw = small(&[]);
         raw.assessors.clear();
         assert!(matches!(Appraisal::new(raw), Err(Error::Empty { .. })));

@@ -39,12 +39,17 @@ pub fn ballot_from_order(options: &[String], order: &[&str]) -> Result<Ballot> {
     #[allow(clippy::cast_precision_loss)]
     let m = order.len() as f64;
     for (pos, id) in order.iter().enumerate() {
-        let i = options.iter().position(|o| o == id).ok_or_else(|| Error::Unknown {
-            kind: "option",
-            id: (*id).to_owned(),
-            context: "ranked ballot".into(),
-        })?;
-        let slot = ballot.get_mut(i).ok_or_else(|| Error::invalid("ballot", "index"))?;
+        let i = options
+            .iter()
+            .position(|o| o == id)
+            .ok_or_else(|| Error::Unknown {
+                kind: "option",
+                id: (*id).to_owned(),
+                context: "ranked ballot".into(),
+            })?;
+        let slot = ballot
+            .get_mut(i)
+            .ok_or_else(|| Error::invalid("ballot", "index"))?;
         if slot.is_some() {
             return Err(Error::Duplicate {
                 kind: "option",
@@ -80,10 +85,16 @@ pub enum Aggregation {
 
 fn check(options: &[String], ballots: &[Ballot]) -> Result<()> {
     if options.is_empty() {
-        return Err(Error::Empty { context: "rank aggregation".into(), what: "options" });
+        return Err(Error::Empty {
+            context: "rank aggregation".into(),
+            what: "options",
+        });
     }
     if ballots.is_empty() {
-        return Err(Error::Empty { context: "rank aggregation".into(), what: "ballots" });
+        return Err(Error::Empty {
+            context: "rank aggregation".into(),
+            what: "ballots",
+        });
     }
     for (k, b) in ballots.iter().enumerate() {
         if b.len() != options.len() {
@@ -95,7 +106,9 @@ fn check(options: &[String], ballots: &[Ballot]) -> Result<()> {
             });
         }
         if b.iter().flatten().any(|x| !x.is_finite()) {
-            return Err(Error::NotFinite { context: format!("ballot {}", k + 1) });
+            return Err(Error::NotFinite {
+                context: format!("ballot {}", k + 1),
+            });
         }
     }
     Ok(())
@@ -123,7 +136,10 @@ fn positions(b: &Ballot) -> Vec<f64> {
 /// [`Error::Empty`] for no options or ballots; [`Error::Shape`] for a ballot of the wrong
 /// length; [`Error::NotFinite`] for a non-finite score.
 pub fn aggregate(options: &[String], ballots: &[Ballot], method: Aggregation) -> Result<Ranking> {
-    Ok(Ranking::from_scores(options, &aggregate_scores(options, ballots, method)?))
+    Ok(Ranking::from_scores(
+        options,
+        &aggregate_scores(options, ballots, method)?,
+    ))
 }
 
 /// The aggregate score of each option (higher is better) under `method`.
@@ -131,7 +147,11 @@ pub fn aggregate(options: &[String], ballots: &[Ballot], method: Aggregation) ->
 /// # Errors
 ///
 /// As [`aggregate`].
-pub fn aggregate_scores(options: &[String], ballots: &[Ballot], method: Aggregation) -> Result<Vec<f64>> {
+pub fn aggregate_scores(
+    options: &[String],
+    ballots: &[Ballot],
+    method: Aggregation,
+) -> Result<Vec<f64>> {
     check(options, ballots)?;
     let m = options.len();
     let mut total = vec![0.0; m];
@@ -165,7 +185,10 @@ pub fn aggregate_scores(options: &[String], ballots: &[Ballot], method: Aggregat
                     let better = b.iter().filter(|y| key(y) > key(x)).count();
                     let tied = b.iter().filter(|y| key(y) == key(x)).count();
                     #[allow(clippy::cast_precision_loss)]
-                    let share = (better + 1..=better + tied).map(|p| 1.0 / p as f64).sum::<f64>() / tied as f64;
+                    let share = (better + 1..=better + tied)
+                        .map(|p| 1.0 / p as f64)
+                        .sum::<f64>()
+                        / tied as f64;
                     if let Some(t) = total.get_mut(i) {
                         *t += share;
                     }
@@ -181,7 +204,10 @@ pub fn aggregate_scores(options: &[String], ballots: &[Ballot], method: Aggregat
                     }
                     let (mut wins, mut losses) = (0usize, 0usize);
                     for b in ballots {
-                        let (a, c) = (key(b.get(i).copied().flatten()), key(b.get(k).copied().flatten()));
+                        let (a, c) = (
+                            key(b.get(i).copied().flatten()),
+                            key(b.get(k).copied().flatten()),
+                        );
                         if a > c {
                             wins += 1;
                         } else if c > a {
@@ -207,7 +233,9 @@ mod tests {
     use super::*;
 
     fn tennessee() -> (Vec<String>, Vec<Ballot>) {
-        let options: Vec<String> = ["Memphis", "Nashville", "Chattanooga", "Knoxville"].map(String::from).to_vec();
+        let options: Vec<String> = ["Memphis", "Nashville", "Chattanooga", "Knoxville"]
+            .map(String::from)
+            .to_vec();
         let mut ballots = Vec::new();
         let blocs: [(usize, [&str; 4]); 4] = [
             (42, ["Memphis", "Nashville", "Chattanooga", "Knoxville"]),
@@ -246,9 +274,15 @@ mod tests {
         let options: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
         // a first; b and c unranked share the leftover (1 + 0) / 2 each.
         let partial = ballot_from_order(&options, &["a"]).unwrap();
-        assert_eq!(aggregate_scores(&options, &[partial], Aggregation::Borda).unwrap(), vec![2.0, 0.5, 0.5]);
+        assert_eq!(
+            aggregate_scores(&options, &[partial], Aggregation::Borda).unwrap(),
+            vec![2.0, 0.5, 0.5]
+        );
         let tied: Ballot = vec![Some(5.0), Some(5.0), Some(1.0)];
-        assert_eq!(aggregate_scores(&options, &[tied.clone()], Aggregation::Borda).unwrap(), vec![1.5, 1.5, 0.0]);
+        assert_eq!(
+            aggregate_scores(&options, &[tied.clone()], Aggregation::Borda).unwrap(),
+            vec![1.5, 1.5, 0.0]
+        );
         let d = aggregate_scores(&options, &[tied], Aggregation::Dowdall).unwrap();
         assert!((d[0] - 0.75).abs() < 1e-12);
     }
@@ -256,11 +290,26 @@ mod tests {
     #[test]
     fn errors() {
         let options: Vec<String> = ["a", "b"].map(String::from).to_vec();
-        assert!(matches!(ballot_from_order(&options, &["z"]), Err(Error::Unknown { .. })));
-        assert!(matches!(ballot_from_order(&options, &["a", "a"]), Err(Error::Duplicate { .. })));
-        assert!(matches!(aggregate(&options, &[], Aggregation::Borda), Err(Error::Empty { .. })));
-        assert!(matches!(aggregate(&[], &[vec![]], Aggregation::Borda), Err(Error::Empty { .. })));
-        assert!(matches!(aggregate(&options, &[vec![None]], Aggregation::Borda), Err(Error::Shape { .. })));
+        assert!(matches!(
+            ballot_from_order(&options, &["z"]),
+            Err(Error::Unknown { .. })
+        ));
+        assert!(matches!(
+            ballot_from_order(&options, &["a", "a"]),
+            Err(Error::Duplicate { .. })
+        ));
+        assert!(matches!(
+            aggregate(&options, &[], Aggregation::Borda),
+            Err(Error::Empty { .. })
+        ));
+        assert!(matches!(
+            aggregate(&[], &[vec![]], Aggregation::Borda),
+            Err(Error::Empty { .. })
+        ));
+        assert!(matches!(
+            aggregate(&options, &[vec![None]], Aggregation::Borda),
+            Err(Error::Shape { .. })
+        ));
         assert!(matches!(
             aggregate(&options, &[vec![Some(f64::NAN), None]], Aggregation::Borda),
             Err(Error::NotFinite { .. })

@@ -88,7 +88,10 @@ impl Ranking {
     /// The rank of `option`, if it is ranked.
     #[must_use]
     pub fn rank_of(&self, option: &str) -> Option<usize> {
-        self.order.iter().find(|r| r.option == option).map(|r| r.rank)
+        self.order
+            .iter()
+            .find(|r| r.option == option)
+            .map(|r| r.rank)
     }
 
     /// One line per tie group saying which options share which rank and why.
@@ -118,7 +121,11 @@ mod tests {
     fn competition_ranking_with_ties() {
         let opts: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
         let r = Ranking::from_scores(&opts, &[1.0, 3.0, 3.0, 0.5]);
-        let ranks: Vec<_> = r.order.iter().map(|x| (x.option.as_str(), x.rank)).collect();
+        let ranks: Vec<_> = r
+            .order
+            .iter()
+            .map(|x| (x.option.as_str(), x.rank))
+            .collect();
         assert_eq!(ranks, vec![("b", 1), ("c", 1), ("a", 3), ("d", 4)]);
         assert_eq!(r.ties, vec![vec!["b".to_owned(), "c".to_owned()]]);
         assert_eq!(r.winners(), vec!["b", "c"]);

@@ -51,15 +51,37 @@ impl Report {
         let r = &self.result;
         let mut out = String::new();
         writeln!(out, "# {}\n", r.title)?;
-        writeln!(out, "Method: {}; centre: {:?}; quartiles: {}.\n", r.settings.method, r.settings.centre, r.settings.quantile)?;
-        writeln!(out, "## Ranking\n\n| rank | option | score | consensus | Borda rank |\n|---:|---|---:|---:|---:|")?;
+        writeln!(
+            out,
+            "Method: {}; centre: {:?}; quartiles: {}.\n",
+            r.settings.method, r.settings.centre, r.settings.quantile
+        )?;
+        writeln!(
+            out,
+            "## Ranking\n\n| rank | option | score | consensus | Borda rank |\n|---:|---|---:|---:|---:|"
+        )?;
         for x in &r.ranking.order {
-            let cns = r.option_consensus.iter().find(|c| c.0 == x.option).map_or(0.0, |c| c.1);
-            let borda = r.borda.rank_of(&x.option).map_or("-".to_owned(), |b| b.to_string());
-            writeln!(out, "| {} | {} | {:.3} | {:.2} | {} |", x.rank, x.option, x.score, cns, borda)?;
+            let cns = r
+                .option_consensus
+                .iter()
+                .find(|c| c.0 == x.option)
+                .map_or(0.0, |c| c.1);
+            let borda = r
+                .borda
+                .rank_of(&x.option)
+                .map_or("-".to_owned(), |b| b.to_string());
+            writeln!(
+                out,
+                "| {} | {} | {:.3} | {:.2} | {} |",
+                x.rank, x.option, x.score, cns, borda
+            )?;
         }
         for f in &r.gate_failures {
-            writeln!(out, "| excluded | {} | {} {:.2} < gate {:.2} | | |", f.option, f.criterion, f.score, f.gate)?;
+            writeln!(
+                out,
+                "| excluded | {} | {} {:.2} < gate {:.2} | | |",
+                f.option, f.criterion, f.score, f.gate
+            )?;
         }
         writeln!(out, "\n## Scores (median [IQR], consensus)\n")?;
         let criteria: Vec<&str> = r.matrix.criteria().iter().map(|c| c.id.as_str()).collect();
@@ -84,30 +106,71 @@ impl Report {
         if let Some(p) = &r.panels {
             writeln!(out, "\n## Panels\n")?;
             for v in &p.panels {
-                let w = v.ranking.as_ref().map_or("(incomplete answers)".to_owned(), |r| r.winners().join(", "));
+                let w = v
+                    .ranking
+                    .as_ref()
+                    .map_or("(incomplete answers)".to_owned(), |r| {
+                        r.winners().join(", ")
+                    });
                 writeln!(out, "- {} ({} assessors) prefers {w}", v.panel, v.assessors)?;
             }
-            writeln!(out, "- panels {} on the preferred option", if p.same_preferred { "agree" } else { "disagree" })?;
+            writeln!(
+                out,
+                "- panels {} on the preferred option",
+                if p.same_preferred {
+                    "agree"
+                } else {
+                    "disagree"
+                }
+            )?;
             for d in p.disagreements.iter().take(10) {
-                let m: Vec<String> = d.medians.iter().map(|(p, v)| format!("{p} {v:.1}")).collect();
-                writeln!(out, "- {} on {}: {} (spread {:.1})", d.option, d.criterion, m.join(", "), d.spread)?;
+                let m: Vec<String> = d
+                    .medians
+                    .iter()
+                    .map(|(p, v)| format!("{p} {v:.1}"))
+                    .collect();
+                writeln!(
+                    out,
+                    "- {} on {}: {} (spread {:.1})",
+                    d.option,
+                    d.criterion,
+                    m.join(", "),
+                    d.spread
+                )?;
             }
         }
         if self.monte_carlo.is_some() || !self.thresholds.is_empty() {
             writeln!(out, "\n## Sensitivity\n")?;
         }
         if let Some(mc) = &self.monte_carlo {
-            writeln!(out, "Share of {} weight samples ranking each option first:\n", mc.samples)?;
+            writeln!(
+                out,
+                "Share of {} weight samples ranking each option first:\n",
+                mc.samples
+            )?;
             for (o, s) in mc.options.iter().zip(&mc.first_share) {
                 writeln!(out, "- {o}: {:.1}%", s * 100.0)?;
             }
         }
         if !self.thresholds.is_empty() {
-            writeln!(out, "\nSmallest change of weight share that lets another option draw level:\n")?;
+            writeln!(
+                out,
+                "\nSmallest change of weight share that lets another option draw level:\n"
+            )?;
             for t in &self.thresholds {
                 match (t.change, &t.challenger) {
-                    (Some(d), Some(c)) => writeln!(out, "- {}: {:.1}% -> {:.1}% ({c})", t.criterion, t.current_share * 100.0, (t.current_share + d) * 100.0)?,
-                    _ => writeln!(out, "- {}: no share from 0 to 100% changes the top rank", t.criterion)?,
+                    (Some(d), Some(c)) => writeln!(
+                        out,
+                        "- {}: {:.1}% -> {:.1}% ({c})",
+                        t.criterion,
+                        t.current_share * 100.0,
+                        (t.current_share + d) * 100.0
+                    )?,
+                    _ => writeln!(
+                        out,
+                        "- {}: no share from 0 to 100% changes the top rank",
+                        t.criterion
+                    )?,
                 }
             }
         }
@@ -138,16 +201,35 @@ impl Report {
         let (cell_w, cell_h, left, top) = (90usize, 22usize, 220usize, 40usize);
         let width = left + cell_w * m.options().len() + 10;
         let height = top + cell_h * m.criteria().len() + 10;
-        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
         let mut out = String::new();
-        writeln!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">"#)?;
+        writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">"#
+        )?;
         for (i, o) in m.options().iter().enumerate() {
-            writeln!(out, r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#, left + i * cell_w + cell_w / 2, top - 8, esc(o))?;
+            writeln!(
+                out,
+                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                left + i * cell_w + cell_w / 2,
+                top - 8,
+                esc(o)
+            )?;
         }
         let span = f64::from(points.max(2)) - 1.0;
         for (j, c) in m.criteria().iter().enumerate() {
             let y = top + j * cell_h;
-            writeln!(out, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 6, y + 15, esc(&c.id))?;
+            writeln!(
+                out,
+                r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+                left - 6,
+                y + 15,
+                esc(&c.id)
+            )?;
             for (i, row) in m.values().iter().enumerate() {
                 let v = row.get(j).copied().unwrap_or_default();
                 let t = ((v - 1.0) / span).clamp(0.0, 1.0);
@@ -155,8 +237,16 @@ impl Report {
                 let shade = (235.0 - 180.0 * t).round() as u8;
                 let ink = if t > 0.6 { "#fff" } else { "#000" };
                 let x = left + i * cell_w;
-                writeln!(out, r##"<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="rgb({shade},{shade},255)" stroke="#fff"/>"##)?;
-                writeln!(out, r#"<text x="{}" y="{}" text-anchor="middle" fill="{ink}">{v:.1}</text>"#, x + cell_w / 2, y + 15)?;
+                writeln!(
+                    out,
+                    r##"<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="rgb({shade},{shade},255)" stroke="#fff"/>"##
+                )?;
+                writeln!(
+                    out,
+                    r#"<text x="{}" y="{}" text-anchor="middle" fill="{ink}">{v:.1}</text>"#,
+                    x + cell_w / 2,
+                    y + 15
+                )?;
             }
         }
         out.push_str("</svg>\n");

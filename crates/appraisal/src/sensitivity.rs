@@ -133,10 +133,16 @@ pub struct ReversalThreshold {
 /// # Errors
 ///
 /// Errors of the normalisation.
-pub fn reversal_thresholds(m: &DecisionMatrix, normalisation: Normalisation) -> Result<Vec<ReversalThreshold>> {
+pub fn reversal_thresholds(
+    m: &DecisionMatrix,
+    normalisation: Normalisation,
+) -> Result<Vec<ReversalThreshold>> {
     let r = m.normalise(normalisation)?;
     let base = m.normalised_weights();
-    let scores: Vec<f64> = r.iter().map(|row| row.iter().zip(&base).map(|(x, w)| x * w).sum()).collect();
+    let scores: Vec<f64> = r
+        .iter()
+        .map(|row| row.iter().zip(&base).map(|(x, w)| x * w).sum())
+        .collect();
     let ranking = Ranking::from_scores(m.options(), &scores);
     let leader = ranking
         .order
@@ -153,7 +159,8 @@ pub fn reversal_thresholds(m: &DecisionMatrix, normalisation: Normalisation) -> 
                 continue;
             }
             // D(t) = score_b(t) − score_leader(t) = t·dj + (1 − t)·e.
-            let dj = row.get(j).copied().unwrap_or_default() - lead_row.get(j).copied().unwrap_or_default();
+            let dj = row.get(j).copied().unwrap_or_default()
+                - lead_row.get(j).copied().unwrap_or_default();
             let e = if wj < 1.0 {
                 row.iter()
                     .zip(&lead_row)
@@ -233,13 +240,20 @@ pub struct MonteCarloResult {
 /// # Errors
 ///
 /// [`Error::Invalid`] for no samples or a perturbation outside 0 to 1; errors of the method.
-pub fn monte_carlo(m: &DecisionMatrix, method: &Method, settings: &MonteCarlo) -> Result<MonteCarloResult> {
+pub fn monte_carlo(
+    m: &DecisionMatrix,
+    method: &Method,
+    settings: &MonteCarlo,
+) -> Result<MonteCarloResult> {
     if settings.samples == 0 {
         return Err(Error::invalid("Monte Carlo samples", "must be at least 1"));
     }
     if let WeightSampling::Perturb { relative } = settings.sampling {
         if !(0.0..=1.0).contains(&relative) {
-            return Err(Error::invalid("weight perturbation", "must be between 0 and 1"));
+            return Err(Error::invalid(
+                "weight perturbation",
+                "must be between 0 and 1",
+            ));
         }
     }
     let n = m.options().len();
@@ -259,7 +273,9 @@ pub fn monte_carlo(m: &DecisionMatrix, method: &Method, settings: &MonteCarlo) -
                 let u: f64 = rng.random();
                 *x = match settings.sampling {
                     WeightSampling::UniformSimplex => -(1.0 - u).ln(),
-                    WeightSampling::Perturb { relative } => b * (1.0 - relative + 2.0 * relative * u),
+                    WeightSampling::Perturb { relative } => {
+                        b * (1.0 - relative + 2.0 * relative * u)
+                    }
                 };
             }
             if w.iter().sum::<f64>() > 0.0 {
@@ -267,7 +283,9 @@ pub fn monte_carlo(m: &DecisionMatrix, method: &Method, settings: &MonteCarlo) -
             }
         }
         let scores = if let Some(r) = &fixed {
-            r.iter().map(|row| row.iter().zip(&w).map(|(x, w)| x * w).sum()).collect()
+            r.iter()
+                .map(|row| row.iter().zip(&w).map(|(x, w)| x * w).sum())
+                .collect()
         } else {
             work.set_weights_unchecked(&w);
             method.scores(&work)?
@@ -275,7 +293,10 @@ pub fn monte_carlo(m: &DecisionMatrix, method: &Method, settings: &MonteCarlo) -
         let ranking = Ranking::from_scores(m.options(), &scores);
         for ranked in &ranking.order {
             if let Some(i) = m.options().iter().position(|o| *o == ranked.option) {
-                if let Some(c) = rank_counts.get_mut(i).and_then(|r| r.get_mut(ranked.rank - 1)) {
+                if let Some(c) = rank_counts
+                    .get_mut(i)
+                    .and_then(|r| r.get_mut(ranked.rank - 1))
+                {
                     *c += 1;
                 }
             }
@@ -323,11 +344,15 @@ pub fn robustness(
     thresholds: &[ReversalThreshold],
     threshold: f64,
 ) -> Result<Robustness> {
-    let i = mc.options.iter().position(|o| o == preferred).ok_or_else(|| Error::Unknown {
-        kind: "option",
-        id: preferred.to_owned(),
-        context: "robustness".into(),
-    })?;
+    let i = mc
+        .options
+        .iter()
+        .position(|o| o == preferred)
+        .ok_or_else(|| Error::Unknown {
+            kind: "option",
+            id: preferred.to_owned(),
+            context: "robustness".into(),
+        })?;
     let first_share = mc.first_share.get(i).copied().unwrap_or_default();
     let nearest_reversal = thresholds
         .iter()
@@ -347,7 +372,14 @@ pub fn robustness(
             d * 100.0
         ));
     }
-    Ok(Robustness { preferred: preferred.to_owned(), first_share, threshold, robust, nearest_reversal, verdict })
+    Ok(Robustness {
+        preferred: preferred.to_owned(),
+        first_share,
+        threshold,
+        robust,
+        nearest_reversal,
+        verdict,
+    })
 }
 
 #[cfg(test)]
@@ -360,15 +392,33 @@ mod tests {
     fn reversal_threshold_is_exact_for_weighted_sum() {
         // a: (1, 0), b: (0, 1), weights 0.6 / 0.4: a leads 0.6 to 0.4 and b draws level
         // when criterion 1's share falls to 0.5 (a change of −0.1).
-        let m = matrix(&[&[1.0, 0.0], &[0.0, 1.0]], &[Benefit, Benefit], &[0.6, 0.4]);
+        let m = matrix(
+            &[&[1.0, 0.0], &[0.0, 1.0]],
+            &[Benefit, Benefit],
+            &[0.6, 0.4],
+        );
         let t = reversal_thresholds(&m, Normalisation::None).unwrap();
         assert!((t[0].reversal_share.unwrap() - 0.5).abs() < 1e-12);
         assert!((t[0].change.unwrap() + 0.1).abs() < 1e-12);
         assert_eq!(t[0].challenger.as_deref(), Some("A2"));
         assert!((t[1].reversal_share.unwrap() - 0.5).abs() < 1e-12);
         // The sweep agrees: at share 0.4 b wins, at 0.6 a wins.
-        let s = sweeps(&m, &Method::WeightedSum { normalisation: Normalisation::None }, 10).unwrap();
-        let at = |x: f64| s[0].points.iter().find(|p| (p.share - x).abs() < 1e-9).unwrap().winners.clone();
+        let s = sweeps(
+            &m,
+            &Method::WeightedSum {
+                normalisation: Normalisation::None,
+            },
+            10,
+        )
+        .unwrap();
+        let at = |x: f64| {
+            s[0].points
+                .iter()
+                .find(|p| (p.share - x).abs() < 1e-9)
+                .unwrap()
+                .winners
+                .clone()
+        };
         assert_eq!(at(0.4), vec!["A2"]);
         assert_eq!(at(0.6), vec!["A1"]);
         assert_eq!(at(0.5).len(), 2);
@@ -376,13 +426,23 @@ mod tests {
 
     #[test]
     fn dominant_option_never_reverses() {
-        let m = matrix(&[&[5.0, 5.0], &[1.0, 2.0]], &[Benefit, Benefit], &[1.0, 1.0]);
+        let m = matrix(
+            &[&[5.0, 5.0], &[1.0, 2.0]],
+            &[Benefit, Benefit],
+            &[1.0, 1.0],
+        );
         let t = reversal_thresholds(&m, Normalisation::None).unwrap();
         assert!(t.iter().all(|x| x.change.is_none()));
         let mc = monte_carlo(
             &m,
-            &Method::Topsis { normalisation: Normalisation::Vector },
-            &MonteCarlo { samples: 100, sampling: WeightSampling::Perturb { relative: 0.5 }, seed: 1 },
+            &Method::Topsis {
+                normalisation: Normalisation::Vector,
+            },
+            &MonteCarlo {
+                samples: 100,
+                sampling: WeightSampling::Perturb { relative: 0.5 },
+                seed: 1,
+            },
         )
         .unwrap();
         assert_eq!(mc.first_share, vec![1.0, 0.0]);
@@ -393,9 +453,19 @@ mod tests {
 
     #[test]
     fn monte_carlo_is_seeded_and_counts_every_sample() {
-        let m = matrix(&[&[1.0, 0.0], &[0.0, 1.0], &[0.4, 0.4]], &[Benefit, Benefit], &[0.5, 0.5]);
-        let method = Method::WeightedSum { normalisation: Normalisation::None };
-        let s = MonteCarlo { samples: 500, sampling: WeightSampling::UniformSimplex, seed: 42 };
+        let m = matrix(
+            &[&[1.0, 0.0], &[0.0, 1.0], &[0.4, 0.4]],
+            &[Benefit, Benefit],
+            &[0.5, 0.5],
+        );
+        let method = Method::WeightedSum {
+            normalisation: Normalisation::None,
+        };
+        let s = MonteCarlo {
+            samples: 500,
+            sampling: WeightSampling::UniformSimplex,
+            seed: 42,
+        };
         let a = monte_carlo(&m, &method, &s).unwrap();
         let b = monte_carlo(&m, &method, &s).unwrap();
         assert_eq!(a, b);
@@ -407,7 +477,14 @@ mod tests {
             Err(Error::Invalid { .. })
         ));
         assert!(matches!(
-            monte_carlo(&m, &method, &MonteCarlo { sampling: WeightSampling::Perturb { relative: 2.0 }, ..s }),
+            monte_carlo(
+                &m,
+                &method,
+                &MonteCarlo {
+                    sampling: WeightSampling::Perturb { relative: 2.0 },
+                    ..s
+                }
+            ),
             Err(Error::Invalid { .. })
         ));
         assert!(matches!(sweeps(&m, &method, 0), Err(Error::Invalid { .. })));

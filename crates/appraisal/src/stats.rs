@@ -202,7 +202,9 @@ impl ItemSummary {
             let slot = usize::from(*s)
                 .checked_sub(1)
                 .and_then(|i| distribution.get_mut(i))
-                .ok_or_else(|| Error::invalid("score", format!("{s} is not on a {points}-point scale")))?;
+                .ok_or_else(|| {
+                    Error::invalid("score", format!("{s} is not on a {points}-point scale"))
+                })?;
             *slot += 1;
             values.push(f64::from(*s));
         }

@@ -74,13 +74,23 @@ impl SurveyItem {
     /// An item in a single column headed `question`.
     #[must_use]
     pub fn column(question: &str, option: &str, criterion: &str) -> SurveyItem {
-        SurveyItem { question: question.into(), row: None, option: option.into(), criterion: criterion.into() }
+        SurveyItem {
+            question: question.into(),
+            row: None,
+            option: option.into(),
+            criterion: criterion.into(),
+        }
     }
 
     /// An item in a matrix or grid: `question` with row `row`.
     #[must_use]
     pub fn grid(question: &str, row: &str, option: &str, criterion: &str) -> SurveyItem {
-        SurveyItem { question: question.into(), row: Some(row.into()), option: option.into(), criterion: criterion.into() }
+        SurveyItem {
+            question: question.into(),
+            row: Some(row.into()),
+            option: option.into(),
+            criterion: criterion.into(),
+        }
     }
 }
 
@@ -128,8 +138,14 @@ pub fn label_map(scale: &LikertScale) -> Vec<LabelScore> {
         .labels
         .iter()
         .enumerate()
-        .map(|(i, l)| LabelScore { label: l.clone(), score: u8::try_from(i + 1).ok() })
-        .chain(scale.not_applicable.iter().map(|l| LabelScore { label: l.clone(), score: None }))
+        .map(|(i, l)| LabelScore {
+            label: l.clone(),
+            score: u8::try_from(i + 1).ok(),
+        })
+        .chain(scale.not_applicable.iter().map(|l| LabelScore {
+            label: l.clone(),
+            score: None,
+        }))
         .collect()
 }
 
@@ -197,7 +213,9 @@ fn column_keys(layout: SurveyLayout, headers: &[Vec<String>]) -> Vec<Key> {
                         last = normalise(q);
                     }
                     let sub = normalise(second.get(j).map_or("", String::as_str));
-                    let row = (!sub.is_empty() && sub != "response" && sub != "open-ended response").then_some(sub);
+                    let row =
+                        (!sub.is_empty() && sub != "response" && sub != "open-ended response")
+                            .then_some(sub);
                     (last.clone(), row)
                 })
                 .collect()
@@ -232,21 +250,44 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
     if mapping.labels.is_empty() {
         return Err(Error::invalid("survey label map", "is empty"));
     }
-    let labels: BTreeMap<String, Option<u8>> = mapping.labels.iter().map(|l| (normalise(&l.label), l.score)).collect();
-    let max = mapping.labels.iter().filter_map(|l| l.score).max().unwrap_or(0);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv_text.as_bytes());
+    let labels: BTreeMap<String, Option<u8>> = mapping
+        .labels
+        .iter()
+        .map(|l| (normalise(&l.label), l.score))
+        .collect();
+    let max = mapping
+        .labels
+        .iter()
+        .filter_map(|l| l.score)
+        .max()
+        .unwrap_or(0);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
     let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| Error::Csv {
-            row: e.position().map_or(i + 1, |p| usize::try_from(p.line()).unwrap_or(0)),
+            row: e
+                .position()
+                .map_or(i + 1, |p| usize::try_from(p.line()).unwrap_or(0)),
             reason: e.to_string(),
         })?;
-        let line = rec.position().map_or(i + 1, |p| usize::try_from(p.line()).unwrap_or(i + 1));
+        let line = rec
+            .position()
+            .map_or(i + 1, |p| usize::try_from(p.line()).unwrap_or(i + 1));
         rows.push((line, rec.iter().map(str::to_owned).collect()));
     }
-    let header_rows = if mapping.layout == SurveyLayout::SurveyMonkey { 2 } else { 1 };
+    let header_rows = if mapping.layout == SurveyLayout::SurveyMonkey {
+        2
+    } else {
+        1
+    };
     if rows.len() < header_rows {
-        return Err(Error::Csv { row: rows.len() + 1, reason: format!("expected {header_rows} header row(s)") });
+        return Err(Error::Csv {
+            row: rows.len() + 1,
+            reason: format!("expected {header_rows} header row(s)"),
+        });
     }
     let headers: Vec<Vec<String>> = rows.iter().take(header_rows).map(|r| r.1.clone()).collect();
     let header_text = headers.first().cloned().unwrap_or_default();
@@ -254,31 +295,48 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
     let find_plain = |name: &str| keys.iter().position(|k| k.0 == normalise(name));
     let mut item_cols = Vec::new();
     for item in &mapping.items {
-        let key = (normalise(&item.question), item.row.as_deref().map(normalise));
-        let j = keys.iter().position(|k| *k == key).ok_or_else(|| Error::MissingColumn {
-            question: item.question.clone(),
-            row: item.row.clone(),
-        })?;
+        let key = (
+            normalise(&item.question),
+            item.row.as_deref().map(normalise),
+        );
+        let j = keys
+            .iter()
+            .position(|k| *k == key)
+            .ok_or_else(|| Error::MissingColumn {
+                question: item.question.clone(),
+                row: item.row.clone(),
+            })?;
         item_cols.push(j);
     }
     let respondent_col = match &mapping.respondent_column {
-        Some(c) => Some(find_plain(c).ok_or_else(|| Error::MissingColumn { question: c.clone(), row: None })?),
+        Some(c) => Some(find_plain(c).ok_or_else(|| Error::MissingColumn {
+            question: c.clone(),
+            row: None,
+        })?),
         None => match mapping.layout {
             SurveyLayout::SurveyMonkey => find_plain("Respondent ID"),
-            SurveyLayout::MicrosoftForms => find_plain("Email").or_else(|| find_plain("Correo electrónico")),
+            SurveyLayout::MicrosoftForms => {
+                find_plain("Email").or_else(|| find_plain("Correo electrónico"))
+            }
             SurveyLayout::GoogleForms => find_plain("Email Address"),
         },
     };
     let panel_col = match &mapping.panel_column {
-        Some(c) => Some(find_plain(c).ok_or_else(|| Error::MissingColumn { question: c.clone(), row: None })?),
+        Some(c) => Some(find_plain(c).ok_or_else(|| Error::MissingColumn {
+            question: c.clone(),
+            row: None,
+        })?),
         None => None,
     };
 
     // Respondent key -> (rows, index of the kept response).
     let mut order: Vec<String> = Vec::new();
     let mut latest: BTreeMap<String, (Vec<usize>, usize)> = BTreeMap::new();
-    let responses: Vec<&(usize, Vec<String>)> =
-        rows.iter().skip(header_rows).filter(|r| r.1.iter().any(|c| !c.trim().is_empty())).collect();
+    let responses: Vec<&(usize, Vec<String>)> = rows
+        .iter()
+        .skip(header_rows)
+        .filter(|r| r.1.iter().any(|c| !c.trim().is_empty()))
+        .collect();
     for (k, (line, cells)) in responses.iter().enumerate() {
         let key = respondent_col
             .and_then(|j| cells.get(j))
@@ -297,13 +355,27 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
     let mut scores = Vec::new();
     let mut duplicates = Vec::new();
     for key in &order {
-        let Some((lines, kept)) = latest.get(&normalise(key)) else { continue };
-        let Some((line, cells)) = responses.get(*kept).copied() else { continue };
+        let Some((lines, kept)) = latest.get(&normalise(key)) else {
+            continue;
+        };
+        let Some((line, cells)) = responses.get(*kept).copied() else {
+            continue;
+        };
         if lines.len() > 1 {
-            duplicates.push(DuplicateRespondent { respondent: key.clone(), rows: lines.clone(), kept: *line });
+            duplicates.push(DuplicateRespondent {
+                respondent: key.clone(),
+                rows: lines.clone(),
+                kept: *line,
+            });
         }
-        let panel = panel_col.and_then(|j| cells.get(j)).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        assessors.push(Assessor { id: key.clone(), panel });
+        let panel = panel_col
+            .and_then(|j| cells.get(j))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        assessors.push(Assessor {
+            id: key.clone(),
+            panel,
+        });
         for (item, &j) in mapping.items.iter().zip(&item_cols) {
             let cell = cells.get(j).map_or("", String::as_str);
             let n = normalise(cell);
@@ -311,7 +383,11 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
                 None
             } else if let Some(s) = labels.get(&n) {
                 *s
-            } else if let Some(v) = n.parse::<u8>().ok().filter(|v| mapping.accept_numbers && *v >= 1 && *v <= max) {
+            } else if let Some(v) = n
+                .parse::<u8>()
+                .ok()
+                .filter(|v| mapping.accept_numbers && *v >= 1 && *v <= max)
+            {
                 Some(v)
             } else {
                 return Err(Error::UnknownLabel {
@@ -329,7 +405,12 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
             });
         }
     }
-    Ok(SurveyImport { assessors, scores, duplicates, responses: responses.len() })
+    Ok(SurveyImport {
+        assessors,
+        scores,
+        duplicates,
+        responses: responses.len(),
+    })
 }
 
 #[cfg(test)]
@@ -347,7 +428,10 @@ Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Na
         let q = "Please rate how strongly you agree or disagree that each option will help deliver the STP: value for money";
         let mut m = SurveyMapping::new(
             SurveyLayout::SurveyMonkey,
-            vec![SurveyItem::grid(q, "Alliance", "alliance", "vfm"), SurveyItem::grid(q, "Lead provider", "lead_provider", "vfm")],
+            vec![
+                SurveyItem::grid(q, "Alliance", "alliance", "vfm"),
+                SurveyItem::grid(q, "Lead provider", "lead_provider", "vfm"),
+            ],
         );
         m.panel_column = Some("Panel".into());
         m
@@ -359,7 +443,14 @@ Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Na
         assert_eq!(r.responses, 3);
         assert_eq!(r.assessors.len(), 2);
         assert_eq!(r.assessors[0].panel.as_deref(), Some("South"));
-        assert_eq!(r.duplicates, vec![DuplicateRespondent { respondent: "1001".into(), rows: vec![3, 5], kept: 5 }]);
+        assert_eq!(
+            r.duplicates,
+            vec![DuplicateRespondent {
+                respondent: "1001".into(),
+                rows: vec![3, 5],
+                kept: 5
+            }]
+        );
         let s: Vec<Option<i64>> = r.scores.iter().map(|s| s.score).collect();
         assert_eq!(s, vec![Some(3), Some(4), Some(2), None]);
     }
@@ -380,27 +471,66 @@ Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Na
         let csv = "ID,Start time,Completion time,Email,Name,Last modified time,Qualité du service\n\
                    1,,,x@nhs.net,X,,4\n\
                    2,,,y@nhs.net,Y,,D'accord\n";
-        let mut m = SurveyMapping::new(SurveyLayout::MicrosoftForms, vec![SurveyItem::column("Qualite du service", "alliance", "quality")]);
-        m.labels.push(LabelScore { label: "D’accord".into(), score: Some(4) });
-        assert!(matches!(import(csv, &m), Err(Error::UnknownLabel { row: 2, column: 7, .. })));
+        let mut m = SurveyMapping::new(
+            SurveyLayout::MicrosoftForms,
+            vec![SurveyItem::column(
+                "Qualite du service",
+                "alliance",
+                "quality",
+            )],
+        );
+        m.labels.push(LabelScore {
+            label: "D’accord".into(),
+            score: Some(4),
+        });
+        assert!(matches!(
+            import(csv, &m),
+            Err(Error::UnknownLabel {
+                row: 2,
+                column: 7,
+                ..
+            })
+        ));
         m.accept_numbers = true;
         let r = import(csv, &m).unwrap();
-        assert_eq!(r.scores.iter().map(|s| s.score).collect::<Vec<_>>(), vec![Some(4), Some(4)]);
+        assert_eq!(
+            r.scores.iter().map(|s| s.score).collect::<Vec<_>>(),
+            vec![Some(4), Some(4)]
+        );
         assert_eq!(r.assessors[0].id, "x@nhs.net");
     }
 
     #[test]
     fn missing_columns_and_bad_csv() {
-        let m = SurveyMapping::new(SurveyLayout::GoogleForms, vec![SurveyItem::grid("Alliance", "Cost", "alliance", "cost")]);
-        assert!(matches!(import("Timestamp,Alliance [Quality]\n", &m), Err(Error::MissingColumn { .. })));
+        let m = SurveyMapping::new(
+            SurveyLayout::GoogleForms,
+            vec![SurveyItem::grid("Alliance", "Cost", "alliance", "cost")],
+        );
+        assert!(matches!(
+            import("Timestamp,Alliance [Quality]\n", &m),
+            Err(Error::MissingColumn { .. })
+        ));
         assert!(matches!(import("", &m), Err(Error::Csv { .. })));
         let mut m2 = m.clone();
         m2.respondent_column = Some("Who".into());
-        assert!(matches!(import("Timestamp,Alliance [Cost]\n", &m2), Err(Error::MissingColumn { .. })));
+        assert!(matches!(
+            import("Timestamp,Alliance [Cost]\n", &m2),
+            Err(Error::MissingColumn { .. })
+        ));
         let mut m3 = m;
         m3.labels.clear();
-        assert!(matches!(import("Timestamp\n", &m3), Err(Error::Invalid { .. })));
-        let ok = import("Timestamp,Alliance [Cost]\nt1,Agree\n", &SurveyMapping::new(SurveyLayout::GoogleForms, vec![SurveyItem::grid("alliance", "cost", "a", "c")])).unwrap();
+        assert!(matches!(
+            import("Timestamp\n", &m3),
+            Err(Error::Invalid { .. })
+        ));
+        let ok = import(
+            "Timestamp,Alliance [Cost]\nt1,Agree\n",
+            &SurveyMapping::new(
+                SurveyLayout::GoogleForms,
+                vec![SurveyItem::grid("alliance", "cost", "a", "c")],
+            ),
+        )
+        .unwrap();
         assert_eq!(ok.assessors[0].id, "row 2");
     }
 }

@@ -74,7 +74,11 @@ impl Template {
     ///
     /// [`Error::EmbeddedData`] if the embedded file failed to load (a defect).
     pub fn all() -> Result<&'static [Template]> {
-        let f = crate::data::load(&TEMPLATES, "templates.toml", include_str!("../data/templates.toml"))?;
+        let f = crate::data::load(
+            &TEMPLATES,
+            "templates.toml",
+            include_str!("../data/templates.toml"),
+        )?;
         Ok(&f.template)
     }
 
@@ -84,11 +88,14 @@ impl Template {
     ///
     /// [`Error::Unknown`] for an unknown template.
     pub fn get(id: &str) -> Result<&'static Template> {
-        Template::all()?.iter().find(|t| t.id == id).ok_or_else(|| Error::Unknown {
-            kind: "template",
-            id: id.to_owned(),
-            context: "appraisal templates".into(),
-        })
+        Template::all()?
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| Error::Unknown {
+                kind: "template",
+                id: id.to_owned(),
+                context: "appraisal templates".into(),
+            })
     }
 
     /// The criteria as appraisal criteria.
@@ -163,7 +170,11 @@ impl GreenBookFramework {
     ///
     /// [`Error::EmbeddedData`] if the embedded file failed to load (a defect).
     pub fn get() -> Result<&'static GreenBookFramework> {
-        crate::data::load(&GREEN_BOOK, "green_book.toml", include_str!("../data/green_book.toml"))
+        crate::data::load(
+            &GREEN_BOOK,
+            "green_book.toml",
+            include_str!("../data/green_book.toml"),
+        )
     }
 }
 
@@ -230,30 +241,54 @@ pub struct LongListReview {
 /// [`Error::Duplicate`] for a repeated option identifier.
 pub fn review_long_list(options: &[LongListOption]) -> Result<LongListReview> {
     let fw = GreenBookFramework::get()?;
-    crate::matrix::check_unique(options.iter().map(|o| o.id.as_str()), "long-list option", "long list")?;
+    crate::matrix::check_unique(
+        options.iter().map(|o| o.id.as_str()),
+        "long-list option",
+        "long list",
+    )?;
     let mut warnings = Vec::new();
     for o in options {
         if !fw.dimensions.iter().any(|d| d.id == o.dimension) {
-            return Err(Error::Unknown { kind: "dimension", id: o.dimension.clone(), context: format!("long-list option {}", o.id) });
+            return Err(Error::Unknown {
+                kind: "dimension",
+                id: o.dimension.clone(),
+                context: format!("long-list option {}", o.id),
+            });
         }
         if o.reason.trim().is_empty() {
-            return Err(Error::invalid(format!("long-list option {}", o.id), "the reason for keeping or dropping it must be recorded"));
+            return Err(Error::invalid(
+                format!("long-list option {}", o.id),
+                "the reason for keeping or dropping it must be recorded",
+            ));
         }
         for (csf, _) in &o.fit {
             if !fw.critical_success_factors.iter().any(|c| &c.id == csf) {
-                return Err(Error::Unknown { kind: "critical success factor", id: csf.clone(), context: format!("long-list option {}", o.id) });
+                return Err(Error::Unknown {
+                    kind: "critical success factor",
+                    id: csf.clone(),
+                    context: format!("long-list option {}", o.id),
+                });
             }
         }
         for c in &fw.critical_success_factors {
             if !o.fit.iter().any(|(id, _)| *id == c.id) {
-                return Err(Error::invalid(format!("long-list option {}", o.id), format!("no assessment against {}", c.id)));
+                return Err(Error::invalid(
+                    format!("long-list option {}", o.id),
+                    format!("no assessment against {}", c.id),
+                ));
             }
         }
         let fails = o.fit.iter().any(|(_, f)| *f == Fit::DoesNotMeet);
         match (o.decision, fails) {
-            (LongListDecision::Discarded, false) => warnings.push(format!("{} is discarded though it fails no critical success factor", o.id)),
+            (LongListDecision::Discarded, false) => warnings.push(format!(
+                "{} is discarded though it fails no critical success factor",
+                o.id
+            )),
             (LongListDecision::Preferred | LongListDecision::CarriedForward, true) => {
-                warnings.push(format!("{} is kept though it does not meet a critical success factor", o.id));
+                warnings.push(format!(
+                    "{} is kept though it does not meet a critical success factor",
+                    o.id
+                ));
             }
             _ => {}
         }
@@ -265,14 +300,25 @@ pub fn review_long_list(options: &[LongListOption]) -> Result<LongListReview> {
             .filter(|o| o.dimension == d.id && o.decision == LongListDecision::Preferred)
             .collect();
         if preferred.len() > 1 {
-            return Err(Error::invalid(format!("dimension {}", d.id), "more than one preferred option"));
+            return Err(Error::invalid(
+                format!("dimension {}", d.id),
+                "more than one preferred option",
+            ));
         }
         if let Some(p) = preferred.first() {
             preferred_way_forward.push((d.id.clone(), p.id.clone()));
         }
     }
-    let short_list = options.iter().filter(|o| o.decision != LongListDecision::Discarded).map(|o| o.id.clone()).collect();
-    Ok(LongListReview { preferred_way_forward, short_list, warnings })
+    let short_list = options
+        .iter()
+        .filter(|o| o.decision != LongListDecision::Discarded)
+        .map(|o| o.id.clone())
+        .collect();
+    Ok(LongListReview {
+        preferred_way_forward,
+        short_list,
+        warnings,
+    })
 }
 
 #[cfg(test)]
@@ -288,25 +334,55 @@ mod tests {
         assert_eq!(Template::get("segmentation").unwrap().criteria.len(), 8);
         let form = Template::get("organisational_form").unwrap();
         let ids: Vec<&str> = form.options.iter().map(|o| o.id.as_str()).collect();
-        assert_eq!(ids, ["loose_federation", "tight_federation", "alliance", "corporate_joint_venture", "integrator", "lead_provider", "single_provider"]);
+        assert_eq!(
+            ids,
+            [
+                "loose_federation",
+                "tight_federation",
+                "alliance",
+                "corporate_joint_venture",
+                "integrator",
+                "lead_provider",
+                "single_provider"
+            ]
+        );
         assert_eq!(form.criteria.len(), 14);
         assert_eq!(Template::get("procurement_route").unwrap().options.len(), 4);
-        assert_eq!(Template::get("contract_mechanism").unwrap().options.len(), 3);
+        assert_eq!(
+            Template::get("contract_mechanism").unwrap().options.len(),
+            3
+        );
         for t in all {
             assert!(!t.source.title.is_empty());
-            let raw = t.appraisal(vec![Assessor { id: "a".into(), panel: None }], vec![]);
+            let raw = t.appraisal(
+                vec![Assessor {
+                    id: "a".into(),
+                    panel: None,
+                }],
+                vec![],
+            );
             assert!(crate::model::Appraisal::new(raw).is_ok(), "{}", t.id);
         }
         assert!(matches!(Template::get("nope"), Err(Error::Unknown { .. })));
     }
 
-    fn option(dimension: &str, id: &str, fit: Fit, decision: LongListDecision, reason: &str) -> LongListOption {
+    fn option(
+        dimension: &str,
+        id: &str,
+        fit: Fit,
+        decision: LongListDecision,
+        reason: &str,
+    ) -> LongListOption {
         let fw = GreenBookFramework::get().unwrap();
         LongListOption {
             dimension: dimension.into(),
             id: id.into(),
             description: id.into(),
-            fit: fw.critical_success_factors.iter().map(|c| (c.id.clone(), fit)).collect(),
+            fit: fw
+                .critical_success_factors
+                .iter()
+                .map(|c| (c.id.clone(), fit))
+                .collect(),
             decision,
             reason: reason.into(),
         }
@@ -318,14 +394,50 @@ mod tests {
         assert_eq!(fw.dimensions.len(), 5);
         assert_eq!(fw.critical_success_factors.len(), 5);
         let list = vec![
-            option("scope", "all_ooh", Fit::Meets, LongListDecision::Preferred, "covers the clinical model"),
-            option("scope", "community_only", Fit::DoesNotMeet, LongListDecision::Discarded, "misses primary care links"),
-            option("delivery", "lead_provider", Fit::Meets, LongListDecision::Preferred, "one accountable provider"),
-            option("delivery", "alliance", Fit::Partly, LongListDecision::CarriedForward, "viable fallback"),
-            option("funding", "status_quo", Fit::Meets, LongListDecision::Discarded, "comparator only"),
+            option(
+                "scope",
+                "all_ooh",
+                Fit::Meets,
+                LongListDecision::Preferred,
+                "covers the clinical model",
+            ),
+            option(
+                "scope",
+                "community_only",
+                Fit::DoesNotMeet,
+                LongListDecision::Discarded,
+                "misses primary care links",
+            ),
+            option(
+                "delivery",
+                "lead_provider",
+                Fit::Meets,
+                LongListDecision::Preferred,
+                "one accountable provider",
+            ),
+            option(
+                "delivery",
+                "alliance",
+                Fit::Partly,
+                LongListDecision::CarriedForward,
+                "viable fallback",
+            ),
+            option(
+                "funding",
+                "status_quo",
+                Fit::Meets,
+                LongListDecision::Discarded,
+                "comparator only",
+            ),
         ];
         let r = review_long_list(&list).unwrap();
-        assert_eq!(r.preferred_way_forward, vec![("scope".into(), "all_ooh".into()), ("delivery".into(), "lead_provider".into())]);
+        assert_eq!(
+            r.preferred_way_forward,
+            vec![
+                ("scope".into(), "all_ooh".into()),
+                ("delivery".into(), "lead_provider".into())
+            ]
+        );
         assert_eq!(r.short_list, vec!["all_ooh", "lead_provider", "alliance"]);
         assert_eq!(r.warnings.len(), 1);
         let mut bad = list.clone();
