@@ -193,7 +193,7 @@ impl PairwiseMatrix {
                     value: v,
                     reason,
                 };
-                if !v.is_finite() || v < 1.0 / 9.0 - 1e-9 || v > 9.0 + 1e-9 {
+                if !v.is_finite() || !(1.0 / 9.0 - 1e-9..=9.0 + 1e-9).contains(&v) {
                     return Err(bad("is outside Saaty's scale 1/9 to 9"));
                 }
                 if i == j && (v - 1.0).abs() > 1e-12 {

@@ -280,7 +280,7 @@ mod tests {
         );
         let tied: Ballot = vec![Some(5.0), Some(5.0), Some(1.0)];
         assert_eq!(
-            aggregate_scores(&options, &[tied.clone()], Aggregation::Borda).unwrap(),
+            aggregate_scores(&options, std::slice::from_ref(&tied), Aggregation::Borda).unwrap(),
             vec![1.5, 1.5, 0.0]
         );
         let d = aggregate_scores(&options, &[tied], Aggregation::Dowdall).unwrap();
