@@ -253,3 +253,104 @@ impl Report {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::appraise::{Settings, appraise};
+    use crate::model::{Appraisal, Assessor, ScoreEntry};
+    use crate::sensitivity::{
+        MonteCarlo, WeightSampling, monte_carlo, reversal_thresholds, robustness,
+    };
+    use crate::templates::Template;
+
+    fn report() -> Report {
+        let t = Template::get("contract_mechanism").unwrap();
+        let assessors: Vec<Assessor> = ["a", "b", "c", "d"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Assessor {
+                id: (*id).into(),
+                panel: Some(if i < 2 { "north" } else { "south" }.into()),
+            })
+            .collect();
+        let mut scores = Vec::new();
+        for (k, a) in assessors.iter().enumerate() {
+            for (o, option) in t.options.iter().enumerate() {
+                for (c, criterion) in t.criteria.iter().enumerate() {
+                    let s = 1 + ((o * 2 + c + k) % 5) as i64;
+                    scores.push(ScoreEntry {
+                        assessor: a.id.clone(),
+                        option: option.id.clone(),
+                        criterion: criterion.id.clone(),
+                        score: Some(s),
+                    });
+                }
+            }
+        }
+        let result = appraise(
+            &Appraisal::new(t.appraisal(assessors, scores)).unwrap(),
+            &Settings::default(),
+        )
+        .unwrap();
+        let mc = monte_carlo(
+            &result.matrix,
+            &result.settings.method,
+            &MonteCarlo {
+                samples: 200,
+                sampling: WeightSampling::UniformSimplex,
+                seed: 1,
+            },
+        )
+        .unwrap();
+        let thresholds =
+            reversal_thresholds(&result.matrix, crate::matrix::Normalisation::None).unwrap();
+        let preferred = result.preferred()[0].to_owned();
+        let robustness = Some(robustness(&preferred, &mc, &thresholds, 0.9).unwrap());
+        Report {
+            result,
+            monte_carlo: Some(mc),
+            thresholds,
+            robustness,
+        }
+    }
+
+    #[test]
+    fn markdown_has_every_section() {
+        let r = report();
+        let md = r.to_markdown().unwrap();
+        for heading in [
+            "# Contract mechanism",
+            "## Ranking",
+            "## Scores",
+            "## Critical success factors",
+            "## Panels",
+            "## Sensitivity",
+        ] {
+            assert!(md.contains(heading), "{heading}\n{md}");
+        }
+        let verdict = &r.robustness.as_ref().unwrap().verdict;
+        assert!(md.contains(verdict.as_str()));
+        for o in r.result.matrix.options() {
+            assert!(md.contains(o.as_str()));
+        }
+    }
+
+    #[test]
+    fn json_is_deterministic_and_round_trips() {
+        let a = report().to_json().unwrap();
+        let b = report().to_json().unwrap();
+        assert_eq!(a, b);
+        let back: Report = serde_json::from_str(&a).unwrap();
+        assert_eq!(back.result.ranking, report().result.ranking);
+    }
+
+    #[test]
+    fn heat_map_has_a_cell_per_score() {
+        let r = report();
+        let svg = r.heat_map_svg(5).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        let cells = r.result.matrix.options().len() * r.result.matrix.criteria().len();
+        assert_eq!(svg.matches("<rect").count(), cells);
+    }
+}

@@ -196,6 +196,85 @@ pub fn reversal_thresholds(
     Ok(out)
 }
 
+/// For any method, by search: for each criterion, step its share away from the current
+/// share in both directions (`step` apart) until the options ranked first change, then
+/// bisect to 1e-6. Exact reversal points need [`reversal_thresholds`] (weighted sum only);
+/// this finds the nearest change to within the bisection tolerance, provided the winners do
+/// not change and change back within one step.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] for a step not in (0, 0.5]; errors of the method.
+pub fn reversal_thresholds_by_search(
+    m: &DecisionMatrix,
+    method: &Method,
+    step: f64,
+) -> Result<Vec<ReversalThreshold>> {
+    if !(step > 0.0 && step <= 0.5) {
+        return Err(Error::invalid(
+            "search step",
+            "must be greater than 0 and at most 0.5",
+        ));
+    }
+    let base = m.normalised_weights();
+    let mut work = m.clone();
+    let mut winners_at = |j: usize, t: f64| -> Result<Vec<String>> {
+        work.set_weights_unchecked(&reweigh(&base, j, t));
+        Ok(method
+            .rank(&work)?
+            .winners()
+            .into_iter()
+            .map(str::to_owned)
+            .collect())
+    };
+    let mut out = Vec::new();
+    for (j, c) in m.criteria().iter().enumerate() {
+        let wj = base.get(j).copied().unwrap_or_default();
+        let start = winners_at(j, wj)?;
+        let mut found: Option<(f64, Vec<String>)> = None;
+        'search: for dir in [-1.0, 1.0] {
+            let mut inside = wj;
+            loop {
+                let next = (inside + dir * step).clamp(0.0, 1.0);
+                if (next - inside).abs() < f64::EPSILON {
+                    break;
+                }
+                let w = winners_at(j, next)?;
+                if w != start {
+                    // Bisect between `inside` (start winners) and `next` (changed).
+                    let (mut a, mut b, mut changed) = (inside, next, w);
+                    while (b - a).abs() > 1e-6 {
+                        let mid = (a + b) / 2.0;
+                        let wm = winners_at(j, mid)?;
+                        if wm == start {
+                            a = mid;
+                        } else {
+                            b = mid;
+                            changed = wm;
+                        }
+                    }
+                    if found
+                        .as_ref()
+                        .is_none_or(|(t, _)| (b - wj).abs() < (t - wj).abs())
+                    {
+                        found = Some((b, changed));
+                    }
+                    continue 'search;
+                }
+                inside = next;
+            }
+        }
+        out.push(ReversalThreshold {
+            criterion: c.id.clone(),
+            current_share: wj,
+            reversal_share: found.as_ref().map(|f| f.0),
+            change: found.as_ref().map(|f| f.0 - wj),
+            challenger: found.and_then(|f| f.1.into_iter().find(|o| !start.contains(o))),
+        });
+    }
+    Ok(out)
+}
+
 /// How Monte Carlo weights are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -422,6 +501,40 @@ mod tests {
         assert_eq!(at(0.4), vec!["A2"]);
         assert_eq!(at(0.6), vec!["A1"]);
         assert_eq!(at(0.5).len(), 2);
+    }
+
+    #[test]
+    fn search_agrees_with_the_exact_thresholds() {
+        let m = matrix(
+            &[&[5.0, 1.0, 3.0], &[2.0, 4.0, 3.0], &[3.0, 3.0, 1.0]],
+            &[Benefit, Benefit, Benefit],
+            &[0.5, 0.3, 0.2],
+        );
+        let exact = reversal_thresholds(&m, Normalisation::None).unwrap();
+        let method = Method::WeightedSum {
+            normalisation: Normalisation::None,
+        };
+        let searched = reversal_thresholds_by_search(&m, &method, 0.01).unwrap();
+        for (e, s) in exact.iter().zip(&searched) {
+            match (e.reversal_share, s.reversal_share) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-5, "{e:?} {s:?}"),
+                (None, None) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        let topsis = Method::Topsis {
+            normalisation: Normalisation::Vector,
+        };
+        assert_eq!(
+            reversal_thresholds_by_search(&m, &topsis, 0.01)
+                .unwrap()
+                .len(),
+            3
+        );
+        assert!(matches!(
+            reversal_thresholds_by_search(&m, &method, 0.0),
+            Err(Error::Invalid { .. })
+        ));
     }
 
     #[test]
