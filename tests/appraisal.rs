@@ -30,6 +30,21 @@ struct Cases {
     ahp: Vec<AhpCase>,
     borda: Vec<BordaCase>,
     consensus: Vec<ConsensusCase>,
+    promethee: Vec<MatrixCase>,
+    wsm: Vec<MatrixCase>,
+}
+
+#[derive(Deserialize)]
+struct MatrixCase {
+    name: String,
+    options: Vec<String>,
+    criteria: Vec<CriterionSpec>,
+    values: Vec<Vec<f64>>,
+    #[serde(default)]
+    function: Option<PreferenceFunction>,
+    expected: Vec<f64>,
+    margin: f64,
+    source: SourceRef,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +150,30 @@ fn published_worked_examples() {
             "{}",
             b.name
         );
+    }
+    for (cases, promethee) in [(&c.promethee, true), (&c.wsm, false)] {
+        for p in cases {
+            assert!(!p.source.title.is_empty());
+            let m = DecisionMatrix::new(RawDecisionMatrix {
+                options: p.options.clone(),
+                criteria: p.criteria.clone(),
+                values: p.values.clone(),
+            })
+            .unwrap();
+            let method = if promethee {
+                Method::PrometheeII {
+                    functions: vec![p.function.unwrap(); p.criteria.len()],
+                }
+            } else {
+                Method::WeightedSum {
+                    normalisation: Normalisation::None,
+                }
+            };
+            let s = method.scores(&m).unwrap();
+            for (x, e) in s.iter().zip(&p.expected) {
+                assert!((x - e).abs() <= p.margin, "{}: {s:?}", p.name);
+            }
+        }
     }
     for k in &c.consensus {
         assert!(!k.source.title.is_empty());

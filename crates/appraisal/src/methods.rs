@@ -600,6 +600,34 @@ pub(crate) mod tests {
         close(&flows.net, &[0.1, -0.3, 0.2], 1e-12);
     }
 
+    /// Papathanasiou and Ploskas (2018), "PROMETHEE", in Multiple Criteria Decision Aid,
+    /// Springer, pp. 57–89 (doi 10.1007/978-3-319-91648-4_3): six options, four benefit
+    /// criteria, weights 0.4, 0.3, 0.1, 0.2, the linear criterion (type V) with q = 1 and
+    /// p = 2; published net flows −0.26, −0.52, −0.22, 0.36, 0.70, −0.06.
+    #[test]
+    fn promethee_ii_papathanasiou_ploskas() {
+        let m = matrix(
+            &[
+                &[8.0, 7.0, 2.0, 1.0],
+                &[5.0, 3.0, 7.0, 5.0],
+                &[7.0, 5.0, 6.0, 4.0],
+                &[9.0, 9.0, 7.0, 3.0],
+                &[11.0, 10.0, 3.0, 7.0],
+                &[6.0, 9.0, 5.0, 4.0],
+            ],
+            &[Benefit; 4],
+            &[0.4, 0.3, 0.1, 0.2],
+        );
+        let flows = promethee_ii(&m, &[PreferenceFunction::Linear { q: 1.0, p: 2.0 }; 4]).unwrap();
+        close(&flows.net, &[-0.26, -0.52, -0.22, 0.36, 0.70, -0.06], 5e-3);
+        let r = Method::PrometheeII {
+            functions: vec![PreferenceFunction::Linear { q: 1.0, p: 2.0 }; 4],
+        }
+        .rank(&m)
+        .unwrap();
+        assert_eq!(r.winners(), vec!["A5"]);
+    }
+
     /// The Gaussian criterion by hand: d = 1, s = 1 gives 1 − e^(−1/2) = 0.393469...
     #[test]
     fn gaussian_and_parameter_errors() {
