@@ -81,6 +81,68 @@ pub enum Aggregation {
     AverageRank,
     /// Copeland (1951): pairwise majority contests, score = wins − losses.
     Copeland,
+    /// Kemeny–Young: the order that agrees with the most pairwise preferences over all
+    /// ballots, found exactly by enumeration (up to [`KEMENY_MAX_OPTIONS`] options); the
+    /// score is `m − position` in that order. Among equally good orders the first in
+    /// lexicographic order of the options' input positions is taken.
+    Kemeny,
+}
+
+/// The largest number of options [`Aggregation::Kemeny`] enumerates (8! = 40,320 orders).
+pub const KEMENY_MAX_OPTIONS: usize = 8;
+
+fn kemeny(m: usize, ballots: &[Ballot]) -> Vec<f64> {
+    let key = |b: &Ballot, i: usize| b.get(i).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+    let mut prefer = vec![vec![0usize; m]; m];
+    for b in ballots {
+        for (i, row) in prefer.iter_mut().enumerate() {
+            for (k, cell) in row.iter_mut().enumerate() {
+                if key(b, i) > key(b, k) {
+                    *cell += 1;
+                }
+            }
+        }
+    }
+    let agreement = |order: &[usize]| -> usize {
+        order
+            .iter()
+            .enumerate()
+            .flat_map(|(x, a)| order.iter().skip(x + 1).map(move |b| (*a, *b)))
+            .map(|(a, b)| prefer.get(a).and_then(|r| r.get(b)).copied().unwrap_or(0))
+            .sum()
+    };
+    // Lexicographic enumeration of permutations (next_permutation).
+    let mut order: Vec<usize> = (0..m).collect();
+    let mut best = order.clone();
+    let mut best_score = agreement(&order);
+    while let Some(i) = (1..order.len())
+        .rev()
+        .find(|&i| order.get(i - 1) < order.get(i))
+    {
+        let pivot = order.get(i - 1).copied().unwrap_or(0);
+        let j = (i..order.len())
+            .rev()
+            .find(|&j| order.get(j).is_some_and(|v| *v > pivot))
+            .unwrap_or(i);
+        order.swap(i - 1, j);
+        if let Some(tail) = order.get_mut(i..) {
+            tail.reverse();
+        }
+        let score = agreement(&order);
+        if score > best_score {
+            best_score = score;
+            best.clone_from(&order);
+        }
+    }
+    let mut scores = vec![0.0; m];
+    for (pos, i) in best.iter().enumerate() {
+        if let Some(s) = scores.get_mut(*i) {
+            #[allow(clippy::cast_precision_loss)]
+            let v = (m - pos) as f64;
+            *s = v;
+        }
+    }
+    scores
 }
 
 fn check(options: &[String], ballots: &[Ballot]) -> Result<()> {
@@ -195,6 +257,15 @@ pub fn aggregate_scores(
                 }
             }
         }
+        Aggregation::Kemeny => {
+            if m > KEMENY_MAX_OPTIONS {
+                return Err(Error::invalid(
+                    "Kemeny aggregation",
+                    format!("enumerates at most {KEMENY_MAX_OPTIONS} options, not {m}"),
+                ));
+            }
+            total = kemeny(m, ballots);
+        }
         Aggregation::Copeland => {
             let key = |x: Option<f64>| x.unwrap_or(f64::NEG_INFINITY);
             for i in 0..m {
@@ -262,6 +333,16 @@ mod tests {
         assert_eq!(s, vec![126.0, 194.0, 173.0, 107.0]);
         let c = aggregate_scores(&options, &ballots, Aggregation::Copeland).unwrap();
         assert_eq!(c, vec![-3.0, 3.0, 1.0, -1.0]);
+        // Kemeny–Young (Wikipedia, "Kemeny–Young method", the same example): Nashville,
+        // Chattanooga, Knoxville, Memphis, agreeing with 393 pairwise preferences.
+        let k = aggregate(&options, &ballots, Aggregation::Kemeny).unwrap();
+        let order: Vec<&str> = k.order.iter().map(|r| r.option.as_str()).collect();
+        assert_eq!(order, ["Nashville", "Chattanooga", "Knoxville", "Memphis"]);
+        let many: Vec<String> = (0..9).map(|i| i.to_string()).collect();
+        assert!(matches!(
+            aggregate(&many, &[vec![None; 9]], Aggregation::Kemeny),
+            Err(Error::Invalid { .. })
+        ));
         let avg = aggregate(&options, &ballots, Aggregation::AverageRank).unwrap();
         assert_eq!(avg.winners(), vec!["Nashville"]);
         // Dowdall: Memphis 42 + 58/4 = 56.5; Nashville 26 + 42/2 + 32/3 = 57.666...
