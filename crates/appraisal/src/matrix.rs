@@ -282,6 +282,43 @@ impl DecisionMatrix {
     }
 }
 
+/// Swing weights (the MCDA manual's method, endorsed for long lists by the Green Book's
+/// 2024 MCDA guidance): the criterion whose swing from worst to best matters most scores
+/// 100, the others are scored relative to it; weights are the points over their sum.
+///
+/// # Errors
+///
+/// [`Error::InvalidWeight`] for points outside 0 to 100; [`Error::WeightsSumToZero`];
+/// [`Error::Invalid`] when no criterion scores 100.
+///
+/// ```
+/// use appraisal::matrix::swing_weights;
+/// let w = swing_weights(&[("quality", 100.0), ("cost", 60.0), ("access", 40.0)])?;
+/// assert_eq!(w, vec![0.5, 0.3, 0.2]);
+/// # Ok::<(), appraisal::Error>(())
+/// ```
+pub fn swing_weights(points: &[(&str, f64)]) -> Result<Vec<f64>> {
+    for (id, p) in points {
+        if !p.is_finite() || !(0.0..=100.0).contains(p) {
+            return Err(Error::InvalidWeight {
+                criterion: (*id).to_owned(),
+                value: *p,
+            });
+        }
+    }
+    let sum = check_weights(points.iter().copied(), "swing weights")?;
+    if !points
+        .iter()
+        .any(|(_, p)| (*p - 100.0).abs() < f64::EPSILON)
+    {
+        return Err(Error::invalid(
+            "swing weights",
+            "the most important swing must score 100",
+        ));
+    }
+    Ok(points.iter().map(|(_, p)| p / sum).collect())
+}
+
 /// How a column is normalised. Cost criteria are turned round so higher is better. A
 /// constant column (no spread) normalises to the same value for every option, so it
 /// cannot change a ranking, and never to NaN.
@@ -458,6 +495,22 @@ mod tests {
         assert!(matches!(
             m.with_weights(&[0.0]),
             Err(Error::WeightsSumToZero { .. })
+        ));
+    }
+
+    #[test]
+    fn swing_weight_errors() {
+        assert!(matches!(
+            swing_weights(&[("a", 120.0)]),
+            Err(Error::InvalidWeight { .. })
+        ));
+        assert!(matches!(
+            swing_weights(&[("a", 0.0)]),
+            Err(Error::WeightsSumToZero { .. })
+        ));
+        assert!(matches!(
+            swing_weights(&[("a", 50.0)]),
+            Err(Error::Invalid { .. })
         ));
     }
 

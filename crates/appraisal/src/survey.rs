@@ -413,6 +413,39 @@ pub fn import(csv_text: &str, mapping: &SurveyMapping) -> Result<SurveyImport> {
     })
 }
 
+/// Read a Microsoft Forms ranking answer (`"Alliance;Lead provider;Integrator;"`, best
+/// first) as a ballot over `options`, where `labels` maps each answer text to an option
+/// identifier. Options not listed are unranked.
+///
+/// # Errors
+///
+/// [`Error::UnknownLabel`] for an answer text not in `labels` (with the given `row` and
+/// `column`); [`Error::Unknown`] for a label mapped to an option not in `options`;
+/// [`Error::Duplicate`] for an option listed twice.
+pub fn ranking_cell(
+    cell: &str,
+    options: &[String],
+    labels: &[(String, String)],
+    row: usize,
+    column: usize,
+) -> Result<crate::rankagg::Ballot> {
+    let mut order: Vec<&str> = Vec::new();
+    for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = labels
+            .iter()
+            .find(|(label, _)| normalise(label) == normalise(part))
+            .map(|(_, id)| id.as_str())
+            .ok_or_else(|| Error::UnknownLabel {
+                label: part.to_owned(),
+                row,
+                column,
+                header: String::new(),
+            })?;
+        order.push(id);
+    }
+    crate::rankagg::ballot_from_order(options, &order)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,6 +531,34 @@ Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Na
             vec![Some(4), Some(4)]
         );
         assert_eq!(r.assessors[0].id, "x@nhs.net");
+    }
+
+    #[test]
+    fn microsoft_forms_ranking_answers() {
+        let options: Vec<String> = ["alliance", "lead_provider", "integrator"]
+            .map(String::from)
+            .to_vec();
+        let labels: Vec<(String, String)> = [
+            ("Alliance", "alliance"),
+            ("Lead provider", "lead_provider"),
+            ("Integrator", "integrator"),
+        ]
+        .map(|(l, o)| (l.to_owned(), o.to_owned()))
+        .to_vec();
+        let b = ranking_cell("Lead provider;Alliance;", &options, &labels, 2, 7).unwrap();
+        assert_eq!(b, vec![Some(1.0), Some(2.0), None]);
+        assert!(matches!(
+            ranking_cell("Merger;", &options, &labels, 2, 7),
+            Err(Error::UnknownLabel {
+                row: 2,
+                column: 7,
+                ..
+            })
+        ));
+        assert!(matches!(
+            ranking_cell("Alliance;alliance;", &options, &labels, 2, 7),
+            Err(Error::Duplicate { .. })
+        ));
     }
 
     #[test]
