@@ -122,6 +122,9 @@ pub struct PanelReport {
     pub same_preferred: bool,
     /// Items where panel medians differ by at least the threshold, largest spread first.
     pub disagreements: Vec<Disagreement>,
+    /// Kendall's τ-b between each pair of panels' option scores (1: same order; −1:
+    /// reversed); pairs where a panel is incomplete or scores every option alike are left out.
+    pub rank_agreement: Vec<(String, String, f64)>,
 }
 
 /// The result of an appraisal.
@@ -487,10 +490,33 @@ fn panel_report(a: &Appraisal, settings: &Settings) -> Result<Option<PanelReport
     }
     let first = views.first().and_then(winners);
     let same_preferred = first.is_some() && views.iter().all(|v| winners(v) == first);
+    let mut rank_agreement = Vec::new();
+    let ids: Vec<&str> = a.options().iter().map(|o| o.id.as_str()).collect();
+    let scores = |r: &Ranking| -> Vec<f64> {
+        ids.iter()
+            .map(|o| {
+                r.order
+                    .iter()
+                    .find(|x| x.option == *o)
+                    .map_or(0.0, |x| x.score)
+            })
+            .collect()
+    };
+    for (i, x) in views.iter().enumerate() {
+        for y in views.iter().skip(i + 1) {
+            let (Some(rx), Some(ry)) = (&x.ranking, &y.ranking) else {
+                continue;
+            };
+            if let Ok(tau) = crate::stats::kendall_tau_b(&scores(rx), &scores(ry)) {
+                rank_agreement.push((x.panel.clone(), y.panel.clone(), tau));
+            }
+        }
+    }
     Ok(Some(PanelReport {
         panels: views,
         same_preferred,
         disagreements,
+        rank_agreement,
     }))
 }
 
@@ -534,6 +560,7 @@ mod tests {
         // South left y on cost unanswered: no ranking for it, and no comparison on that item.
         assert!(panels.panels[1].ranking.is_none());
         assert!(!panels.same_preferred);
+        assert!(panels.rank_agreement.is_empty());
         // x on cost: north 1, south 2.
         assert_eq!(panels.disagreements.len(), 2);
         assert!(panels.disagreements.iter().all(|d| d.spread == 1.0));

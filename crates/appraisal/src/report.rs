@@ -123,6 +123,12 @@ impl Report {
                     "disagree"
                 }
             )?;
+            for (x, y, tau) in &p.rank_agreement {
+                writeln!(
+                    out,
+                    "- rank agreement of {x} and {y}: Kendall tau-b {tau:.2}"
+                )?;
+            }
             for d in p.disagreements.iter().take(10) {
                 let m: Vec<String> = d
                     .medians
@@ -329,6 +335,8 @@ mod tests {
         ] {
             assert!(md.contains(heading), "{heading}\n{md}");
         }
+        assert!(md.contains("rank agreement of north and south"));
+        assert_eq!(r.result.panels.as_ref().unwrap().rank_agreement.len(), 1);
         let verdict = &r.robustness.as_ref().unwrap().verdict;
         assert!(md.contains(verdict.as_str()));
         for o in r.result.matrix.options() {

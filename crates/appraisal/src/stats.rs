@@ -160,6 +160,65 @@ pub fn tastle_wierman(counts: &[usize]) -> Result<f64> {
     Ok((1.0 + sum).clamp(0.0, 1.0))
 }
 
+/// Kendall's rank correlation τ-b between two score vectors (ties corrected; Kendall
+/// 1945), from −1 (reversed order) to 1 (same order). Used to say how far two panels'
+/// orderings of the options agree.
+///
+/// # Errors
+///
+/// [`Error::Shape`] for vectors of different lengths; [`Error::NotFinite`] for a
+/// non-finite value; [`Error::Invalid`] when either vector is constant (τ-b undefined).
+///
+/// ```
+/// use appraisal::stats::kendall_tau_b;
+/// assert!((kendall_tau_b(&[1.0, 2.0, 3.0, 4.0, 5.0], &[3.0, 4.0, 1.0, 2.0, 5.0])? - 0.2).abs() < 1e-12);
+/// # Ok::<(), appraisal::Error>(())
+/// ```
+pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Result<f64> {
+    if x.len() != y.len() {
+        return Err(Error::Shape {
+            context: "Kendall tau".into(),
+            what: "values",
+            expected: x.len(),
+            found: y.len(),
+        });
+    }
+    if x.iter().chain(y).any(|v| !v.is_finite()) {
+        return Err(Error::NotFinite {
+            context: "Kendall tau".into(),
+        });
+    }
+    let (mut concordant, mut discordant, mut tied_x, mut tied_y) = (0i64, 0i64, 0i64, 0i64);
+    for (i, (xi, yi)) in x.iter().zip(y).enumerate() {
+        for (xj, yj) in x.iter().zip(y).skip(i + 1) {
+            let dx = (xi - xj).signum() * f64::from(u8::from(xi != xj));
+            let dy = (yi - yj).signum() * f64::from(u8::from(yi != yj));
+            if dx == 0.0 && dy == 0.0 {
+                continue;
+            } else if dx == 0.0 {
+                tied_x += 1;
+            } else if dy == 0.0 {
+                tied_y += 1;
+            } else if dx == dy {
+                concordant += 1;
+            } else {
+                discordant += 1;
+            }
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let denom =
+        (((concordant + discordant + tied_x) * (concordant + discordant + tied_y)) as f64).sqrt();
+    if denom == 0.0 {
+        return Err(Error::invalid(
+            "Kendall tau",
+            "a constant ranking has no rank correlation",
+        ));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    Ok((concordant - discordant) as f64 / denom)
+}
+
 /// A summary of the answers on one item (one option on one criterion).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ItemSummary {
@@ -276,6 +335,27 @@ mod tests {
         assert!((neighbours - 0.807_4).abs() < 1e-4);
         assert!(matches!(tastle_wierman(&[3]), Err(Error::Empty { .. })));
         assert!(matches!(tastle_wierman(&[0, 0]), Err(Error::Empty { .. })));
+    }
+
+    /// Reference values from SciPy 1.17 `scipy.stats.kendalltau` (τ-b).
+    #[test]
+    fn kendall_tau_b_matches_scipy() {
+        let t = kendall_tau_b(&[1.0, 2.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 3.0, 3.0, 4.0]).unwrap();
+        assert!((t - 0.6666666666666666).abs() < 1e-12);
+        let t = kendall_tau_b(&[4.0, 3.5, 3.0, 3.0, 2.0], &[3.5, 4.0, 3.0, 2.5, 2.0]).unwrap();
+        assert!((t - 0.7378647873726218).abs() < 1e-12);
+        assert!(matches!(
+            kendall_tau_b(&[1.0], &[]),
+            Err(Error::Shape { .. })
+        ));
+        assert!(matches!(
+            kendall_tau_b(&[1.0, 1.0], &[1.0, 2.0]),
+            Err(Error::Invalid { .. })
+        ));
+        assert!(matches!(
+            kendall_tau_b(&[f64::NAN], &[1.0]),
+            Err(Error::NotFinite { .. })
+        ));
     }
 
     #[test]
