@@ -1,0 +1,727 @@
+//! The segmentation engine: people in, segment totals out, in memory proportional to the
+//! number of segments.
+//!
+//! [`Segmenter::aggregate`] streams any iterator of people; [`Segmenter::par_aggregate`] takes
+//! a rayon parallel iterator; [`Segmenter::aggregate_columns`] runs over a columnar
+//! [`PeopleColumns`] batch on all cores. Each produces [`SegmentTotals`]: per segment the head
+//! count, member-days (person-years for part-year membership) and spend by service in pence.
+//! Totals are integers, so [`SegmentTotals::merge`] is exactly associative and commutative and
+//! shards computed anywhere combine to the same result, whatever the order or thread split.
+//! Money only appears in [`SegmentTotals::rows`], where spend per head is rounded by a named
+//! [`RoundingRule`].
+
+use rayon::prelude::*;
+use route_map_core::{Money, RoundingRule};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::person::{Deprivation, MAX_PERIOD_DAYS, MAX_SERVICES, Person, PlaceId, Services, Sex};
+use crate::scheme::{CompiledScheme, SegmentIndex};
+
+/// Rows handled per task by the parallel paths.
+const CHUNK: usize = 1 << 16;
+
+/// The totals of one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SegmentTotal {
+    /// People assigned to the segment.
+    pub people: u64,
+    /// Days of membership summed over those people.
+    pub member_days: u64,
+    /// Spend by service category, in pence.
+    pub spend: [i128; MAX_SERVICES],
+}
+
+impl SegmentTotal {
+    /// Total spend over all service categories, in pence.
+    #[must_use]
+    pub fn total_spend(&self) -> i128 {
+        self.spend.iter().sum()
+    }
+
+    #[inline]
+    fn add(&mut self, p: &Person, services: usize) {
+        self.people += 1;
+        self.member_days += u64::from(p.member_days);
+        for (acc, v) in self.spend.iter_mut().zip(p.spend.as_pence()).take(services) {
+            *acc += i128::from(*v);
+        }
+    }
+
+    fn merge(&mut self, other: &SegmentTotal) -> Result<()> {
+        self.people = self
+            .people
+            .checked_add(other.people)
+            .ok_or(Error::SpendOverflow)?;
+        self.member_days = self
+            .member_days
+            .checked_add(other.member_days)
+            .ok_or(Error::SpendOverflow)?;
+        for (a, b) in self.spend.iter_mut().zip(other.spend) {
+            *a = a.checked_add(b).ok_or(Error::SpendOverflow)?;
+        }
+        Ok(())
+    }
+}
+
+/// Totals per segment of one scheme: a mergeable aggregate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentTotals {
+    scheme: String,
+    services: usize,
+    period_days: u16,
+    segments: Vec<SegmentTotal>,
+}
+
+impl SegmentTotals {
+    /// Empty totals for a scheme.
+    #[must_use]
+    pub fn empty(scheme: &CompiledScheme, services: &Services, period_days: u16) -> SegmentTotals {
+        SegmentTotals {
+            scheme: scheme.id().to_owned(),
+            services: services.len(),
+            period_days,
+            segments: vec![SegmentTotal::default(); scheme.segment_count()],
+        }
+    }
+
+    /// Add another set of totals of the same scheme into this one. Exactly associative and
+    /// commutative.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TotalsMismatch`] for totals of another scheme, service list or period;
+    /// [`Error::SpendOverflow`] past the integer range.
+    pub fn merge(&mut self, other: &SegmentTotals) -> Result<()> {
+        if self.scheme != other.scheme
+            || self.services != other.services
+            || self.period_days != other.period_days
+            || self.segments.len() != other.segments.len()
+        {
+            return Err(Error::TotalsMismatch {
+                left: self.scheme.clone(),
+                right: other.scheme.clone(),
+            });
+        }
+        for (a, b) in self.segments.iter_mut().zip(&other.segments) {
+            a.merge(b)?;
+        }
+        Ok(())
+    }
+
+    /// The totals of each segment, indexed by [`SegmentIndex`].
+    #[must_use]
+    pub fn segments(&self) -> &[SegmentTotal] {
+        &self.segments
+    }
+
+    /// The totals of one segment.
+    #[must_use]
+    pub fn segment(&self, segment: SegmentIndex) -> Option<&SegmentTotal> {
+        self.segments.get(segment)
+    }
+
+    /// All people counted.
+    #[must_use]
+    pub fn people(&self) -> u64 {
+        self.segments.iter().map(|s| s.people).sum()
+    }
+
+    /// All member-days counted.
+    #[must_use]
+    pub fn member_days(&self) -> u64 {
+        self.segments.iter().map(|s| s.member_days).sum()
+    }
+
+    /// All spend, in pence.
+    #[must_use]
+    pub fn total_spend(&self) -> i128 {
+        self.segments.iter().map(SegmentTotal::total_spend).sum()
+    }
+
+    /// The number of days in the period.
+    #[must_use]
+    pub fn period_days(&self) -> u16 {
+        self.period_days
+    }
+
+    /// One reporting row per segment: people, person-years, spend by service, total, spend per
+    /// head and per person-year (each rounded once, by `rounding`, from the exact ratio).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TotalsMismatch`] when `scheme` or `services` are not those the totals were made
+    /// with; [`Error::Core`] when an amount exceeds the money range.
+    pub fn rows(
+        &self,
+        scheme: &CompiledScheme,
+        services: &Services,
+        rounding: RoundingRule,
+    ) -> Result<Vec<SegmentRow>> {
+        if scheme.id() != self.scheme
+            || scheme.segment_count() != self.segments.len()
+            || services.len() != self.services
+        {
+            return Err(Error::TotalsMismatch {
+                left: self.scheme.clone(),
+                right: scheme.id().to_owned(),
+            });
+        }
+        let mut rows = Vec::with_capacity(self.segments.len());
+        for (i, seg) in self.segments.iter().enumerate() {
+            let (band, need) = scheme.segment_ids(i).unwrap_or(("", ""));
+            let (band_name, need_name) = scheme.segment_names(i).unwrap_or(("", ""));
+            let spend = seg
+                .spend
+                .iter()
+                .take(self.services)
+                .map(|p| pence_to_money(*p))
+                .collect::<Result<Vec<_>>>()?;
+            let total_pence = seg.total_spend();
+            let total = pence_to_money(total_pence)?;
+            let person_years = if self.period_days == 0 {
+                Decimal::ZERO
+            } else {
+                Decimal::from(seg.member_days) / Decimal::from(self.period_days)
+            };
+            let spend_per_head = if seg.people == 0 {
+                None
+            } else {
+                Some(total.per_head(Decimal::from(seg.people), rounding)?)
+            };
+            let spend_per_person_year = if seg.member_days == 0 {
+                None
+            } else {
+                // total * period_days / member_days, rounded once.
+                let scaled = total
+                    .as_decimal()
+                    .checked_mul(Decimal::from(self.period_days))
+                    .ok_or(Error::SpendOverflow)?;
+                let exact = scaled
+                    .checked_div(Decimal::from(seg.member_days))
+                    .ok_or(Error::SpendOverflow)?;
+                Some(Money::from_decimal_rounded(exact, rounding))
+            };
+            rows.push(SegmentRow {
+                band: band.to_owned(),
+                need: need.to_owned(),
+                band_name: band_name.to_owned(),
+                need_name: need_name.to_owned(),
+                people: seg.people,
+                person_years,
+                spend,
+                total_spend: total,
+                spend_per_head,
+                spend_per_person_year,
+            });
+        }
+        Ok(rows)
+    }
+}
+
+fn pence_to_money(pence: i128) -> Result<Money> {
+    let d = Decimal::try_from_i128_with_scale(pence, 2).map_err(|_| Error::SpendOverflow)?;
+    Ok(Money::from_decimal(d)?)
+}
+
+/// One segment's figures, ready to print or serialize.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentRow {
+    /// Age band id.
+    pub band: String,
+    /// Need id (the matched rule).
+    pub need: String,
+    /// Age band name.
+    pub band_name: String,
+    /// Need name.
+    pub need_name: String,
+    /// Head count.
+    pub people: u64,
+    /// Person-years: member-days over the days of the period.
+    pub person_years: Decimal,
+    /// Spend by service category, in the order of the services.
+    pub spend: Vec<Money>,
+    /// Total spend.
+    pub total_spend: Money,
+    /// Total spend over head count, rounded; `None` for an empty segment.
+    pub spend_per_head: Option<Money>,
+    /// Total spend over person-years, rounded; `None` with no membership.
+    pub spend_per_person_year: Option<Money>,
+}
+
+/// Aggregates people into a compiled scheme's segments.
+#[derive(Debug, Clone, Copy)]
+pub struct Segmenter<'a> {
+    scheme: &'a CompiledScheme,
+    services: &'a Services,
+    period_days: u16,
+}
+
+impl<'a> Segmenter<'a> {
+    /// A segmenter for a scheme, service list and period length in days (1 to 366).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a period of 0 or more than 366 days.
+    pub fn new(
+        scheme: &'a CompiledScheme,
+        services: &'a Services,
+        period_days: u16,
+    ) -> Result<Segmenter<'a>> {
+        if period_days == 0 || period_days > MAX_PERIOD_DAYS {
+            return Err(Error::InvalidValue {
+                field: "period_days",
+                value: period_days.to_string(),
+                expected: "a period of 1 to 366 days",
+            });
+        }
+        Ok(Segmenter {
+            scheme,
+            services,
+            period_days,
+        })
+    }
+
+    /// Empty totals for this segmenter.
+    #[must_use]
+    pub fn empty(&self) -> SegmentTotals {
+        SegmentTotals::empty(self.scheme, self.services, self.period_days)
+    }
+
+    fn check(&self, p: &Person) -> Result<()> {
+        if p.member_days > self.period_days {
+            return Err(Error::MembershipExceedsPeriod {
+                days: p.member_days,
+                period_days: self.period_days,
+            });
+        }
+        Ok(())
+    }
+
+    /// Add one person to `totals`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MembershipExceedsPeriod`] when the person's member-days exceed the period.
+    #[inline]
+    pub fn add(&self, totals: &mut SegmentTotals, p: &Person) -> Result<()> {
+        self.check(p)?;
+        let seg = self.scheme.segment(p);
+        if let Some(t) = totals.segments.get_mut(seg) {
+            t.add(p, self.services.len());
+        }
+        Ok(())
+    }
+
+    /// Stream people into totals on the calling thread; memory is the totals only.
+    ///
+    /// # Errors
+    ///
+    /// As [`Segmenter::add`].
+    pub fn aggregate<I: IntoIterator<Item = Person>>(&self, people: I) -> Result<SegmentTotals> {
+        let mut totals = self.empty();
+        for p in people {
+            self.add(&mut totals, &p)?;
+        }
+        Ok(totals)
+    }
+
+    /// Stream fallible people (as readers yield them), stopping at the first error.
+    ///
+    /// # Errors
+    ///
+    /// The first error from the iterator, or as [`Segmenter::add`].
+    pub fn try_aggregate<I: IntoIterator<Item = Result<Person>>>(
+        &self,
+        people: I,
+    ) -> Result<SegmentTotals> {
+        let mut totals = self.empty();
+        for p in people {
+            self.add(&mut totals, &p?)?;
+        }
+        Ok(totals)
+    }
+
+    /// Aggregate a parallel iterator of people on all cores (rayon fold and reduce).
+    ///
+    /// # Errors
+    ///
+    /// As [`Segmenter::add`].
+    pub fn par_aggregate<I>(&self, people: I) -> Result<SegmentTotals>
+    where
+        I: IntoParallelIterator<Item = Person>,
+    {
+        people
+            .into_par_iter()
+            .try_fold(
+                || self.empty(),
+                |mut acc, p| {
+                    self.add(&mut acc, &p)?;
+                    Ok(acc)
+                },
+            )
+            .try_reduce(
+                || self.empty(),
+                |mut a, b| {
+                    a.merge(&b)?;
+                    Ok(a)
+                },
+            )
+    }
+
+    /// Aggregate a slice of people on all cores, in chunks.
+    ///
+    /// # Errors
+    ///
+    /// As [`Segmenter::add`].
+    pub fn aggregate_slice(&self, people: &[Person]) -> Result<SegmentTotals> {
+        people
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut t = self.empty();
+                for p in chunk {
+                    self.add(&mut t, p)?;
+                }
+                Ok(t)
+            })
+            .try_reduce(
+                || self.empty(),
+                |mut a, b| {
+                    a.merge(&b)?;
+                    Ok(a)
+                },
+            )
+    }
+
+    /// Aggregate a columnar batch on all cores.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TotalsMismatch`] when the batch has another number of spend columns than the
+    /// services; [`Error::MembershipExceedsPeriod`] for member-days past the period.
+    pub fn aggregate_columns(&self, cols: &PeopleColumns) -> Result<SegmentTotals> {
+        if cols.spend.len() != self.services.len() {
+            return Err(Error::TotalsMismatch {
+                left: format!("{} services", self.services.len()),
+                right: format!("{} spend columns", cols.spend.len()),
+            });
+        }
+        if let Some(days) = cols.member_days.iter().copied().max() {
+            if days > self.period_days {
+                return Err(Error::MembershipExceedsPeriod {
+                    days,
+                    period_days: self.period_days,
+                });
+            }
+        }
+        let n = cols.len();
+        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        starts
+            .par_iter()
+            .map(|start| {
+                let end = (start + CHUNK).min(n);
+                Ok(self.columns_range(cols, *start, end))
+            })
+            .try_reduce(
+                || self.empty(),
+                |mut a, b| {
+                    a.merge(&b)?;
+                    Ok(a)
+                },
+            )
+    }
+
+    fn columns_range(&self, cols: &PeopleColumns, start: usize, end: usize) -> SegmentTotals {
+        let mut totals = self.empty();
+        let range = start..end;
+        let ages = cols.age.get(range.clone()).unwrap_or(&[]);
+        let sexes = cols.sex.get(range.clone()).unwrap_or(&[]);
+        let conds = cols.conditions.get(range.clone()).unwrap_or(&[]);
+        let mut segs = Vec::with_capacity(end - start);
+        match self.scheme.table() {
+            Some(t) => segs.extend(
+                ages.iter()
+                    .zip(sexes)
+                    .zip(conds)
+                    .map(|((a, s), c)| t.segment(*a, *s, *c) as u8),
+            ),
+            None => {
+                let places = cols.place.get(range.clone()).unwrap_or(&[]);
+                let deps = cols.deprivation.get(range.clone()).unwrap_or(&[]);
+                segs.extend(
+                    ages.iter()
+                        .zip(sexes)
+                        .zip(conds)
+                        .zip(places.iter().zip(deps))
+                        .map(|(((a, s), c), (p, d))| {
+                            self.scheme.segment_parts(*a, *s, *c, *p, *d) as u8
+                        }),
+                );
+            }
+        }
+        let mut people = [0u64; 256];
+        for s in &segs {
+            if let Some(c) = people.get_mut(usize::from(*s)) {
+                *c += 1;
+            }
+        }
+        let mut days = [0u64; 256];
+        let member_days = cols.member_days.get(range.clone()).unwrap_or(&[]);
+        for (s, d) in segs.iter().zip(member_days) {
+            if let Some(c) = days.get_mut(usize::from(*s)) {
+                *c += u64::from(*d);
+            }
+        }
+        for (k, column) in cols.spend.iter().enumerate() {
+            let values = column.get(range.clone()).unwrap_or(&[]);
+            let mut sums = [0i128; 256];
+            for (s, v) in segs.iter().zip(values) {
+                if let Some(c) = sums.get_mut(usize::from(*s)) {
+                    *c += i128::from(*v);
+                }
+            }
+            for (t, sum) in totals.segments.iter_mut().zip(sums) {
+                if let Some(slot) = t.spend.get_mut(k) {
+                    *slot = sum;
+                }
+            }
+        }
+        for ((t, p), d) in totals.segments.iter_mut().zip(people).zip(days) {
+            t.people = p;
+            t.member_days = d;
+        }
+        totals
+    }
+}
+
+/// People as columns, the layout an analyst's dataframe uses: one vector per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleColumns {
+    age: Vec<u8>,
+    sex: Vec<Sex>,
+    conditions: Vec<u64>,
+    place: Vec<PlaceId>,
+    deprivation: Vec<Deprivation>,
+    member_days: Vec<u16>,
+    spend: Vec<Vec<i64>>,
+}
+
+impl PeopleColumns {
+    /// An empty batch with `services` spend columns.
+    #[must_use]
+    pub fn new(services: usize) -> PeopleColumns {
+        PeopleColumns {
+            spend: vec![Vec::new(); services.min(MAX_SERVICES)],
+            ..PeopleColumns::default()
+        }
+    }
+
+    /// An empty batch with room for `rows` people.
+    #[must_use]
+    pub fn with_capacity(services: usize, rows: usize) -> PeopleColumns {
+        PeopleColumns {
+            age: Vec::with_capacity(rows),
+            sex: Vec::with_capacity(rows),
+            conditions: Vec::with_capacity(rows),
+            place: Vec::with_capacity(rows),
+            deprivation: Vec::with_capacity(rows),
+            member_days: Vec::with_capacity(rows),
+            spend: vec![Vec::with_capacity(rows); services.min(MAX_SERVICES)],
+        }
+    }
+
+    /// Append one person (their spend in the first `services` categories).
+    pub fn push(&mut self, p: &Person) {
+        self.age.push(p.age);
+        self.sex.push(p.sex);
+        self.conditions.push(p.conditions.bits());
+        self.place.push(p.place);
+        self.deprivation.push(p.deprivation);
+        self.member_days.push(p.member_days);
+        for (k, col) in self.spend.iter_mut().enumerate() {
+            col.push(p.spend.get(k));
+        }
+    }
+
+    /// The number of people.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.age.len()
+    }
+
+    /// True when there are no people.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.age.is_empty()
+    }
+
+    /// The person at a row.
+    #[must_use]
+    pub fn get(&self, row: usize) -> Option<Person> {
+        let mut pence = [0i64; MAX_SERVICES];
+        for (slot, col) in pence.iter_mut().zip(&self.spend) {
+            *slot = *col.get(row)?;
+        }
+        Some(Person {
+            age: *self.age.get(row)?,
+            sex: *self.sex.get(row)?,
+            conditions: crate::catalogue::ConditionSet::from_bits(*self.conditions.get(row)?),
+            place: *self.place.get(row)?,
+            deprivation: *self.deprivation.get(row)?,
+            member_days: *self.member_days.get(row)?,
+            spend: crate::person::ServiceSpend::from_pence(&pence).ok()?,
+        })
+    }
+}
+
+impl FromIterator<Person> for PeopleColumns {
+    fn from_iter<T: IntoIterator<Item = Person>>(iter: T) -> Self {
+        let mut cols = PeopleColumns::new(MAX_SERVICES);
+        for p in iter {
+            cols.push(&p);
+        }
+        cols
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::ConditionCatalogue;
+    use crate::person::{Places, ServiceSpend};
+    use crate::scheme::SegmentationScheme;
+
+    fn setup() -> (CompiledScheme, Services) {
+        let s = SegmentationScheme::devon()
+            .unwrap()
+            .compile(
+                ConditionCatalogue::builtin().unwrap(),
+                &mut Places::default(),
+            )
+            .unwrap();
+        (s, Services::new(["primary", "acute"]).unwrap())
+    }
+
+    fn people() -> Vec<Person> {
+        let c = ConditionCatalogue::builtin().unwrap();
+        let mut a = Person::new(80, Sex::Female, 365);
+        a.conditions.insert(c.id("dementia").unwrap());
+        a.spend = ServiceSpend::from_pence(&[10_000, 250_001]).unwrap();
+        let mut b = Person::new(80, Sex::Male, 365);
+        b.conditions.insert(c.id("dementia").unwrap());
+        b.member_days = 73;
+        b.spend = ServiceSpend::from_pence(&[5_000, 0]).unwrap();
+        let c0 = Person::new(5, Sex::Unknown, 365);
+        vec![a, b, c0]
+    }
+
+    #[test]
+    fn totals_and_rows() {
+        let (scheme, services) = setup();
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let totals = seg.aggregate(people()).unwrap();
+        assert_eq!(totals.people(), 3);
+        assert_eq!(totals.total_spend(), 265_001);
+        let rows = totals
+            .rows(&scheme, &services, RoundingRule::HalfAwayFromZero)
+            .unwrap();
+        let dementia = rows
+            .iter()
+            .find(|r| r.band == "elderly" && r.need == "dementia")
+            .unwrap();
+        assert_eq!(dementia.people, 2);
+        assert_eq!(dementia.person_years, Decimal::new(12, 1));
+        assert_eq!(dementia.total_spend, Money::from_pence(265_001));
+        // 2650.01 / 2 = 1325.005 -> 1325.01 half away from zero.
+        assert_eq!(dementia.spend_per_head, Some(Money::from_pence(132_501)));
+        // 2650.01 / 1.2 = 2208.341666...
+        assert_eq!(
+            dementia.spend_per_person_year,
+            Some(Money::from_pence(220_834))
+        );
+        let rows_even = totals
+            .rows(&scheme, &services, RoundingRule::HalfEven)
+            .unwrap();
+        let d2 = rows_even
+            .iter()
+            .find(|r| r.need == "dementia" && r.band == "elderly")
+            .unwrap();
+        assert_eq!(d2.spend_per_head, Some(Money::from_pence(132_500)));
+        let empty = rows
+            .iter()
+            .find(|r| r.band == "adults" && r.need == "cancer")
+            .unwrap();
+        assert_eq!(empty.spend_per_head, None);
+    }
+
+    #[test]
+    fn all_paths_agree() {
+        let (scheme, services) = setup();
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let ps = people();
+        let a = seg.aggregate(ps.clone()).unwrap();
+        let b = seg.par_aggregate(ps.clone()).unwrap();
+        let c = seg.aggregate_slice(&ps).unwrap();
+        let mut cols = PeopleColumns::new(2);
+        for p in &ps {
+            cols.push(p);
+        }
+        let d = seg.aggregate_columns(&cols).unwrap();
+        let e = seg.try_aggregate(ps.iter().copied().map(Ok)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(a, d);
+        assert_eq!(a, e);
+        assert_eq!(cols.get(0), ps.first().copied());
+    }
+
+    #[test]
+    fn errors() {
+        let (scheme, services) = setup();
+        assert!(Segmenter::new(&scheme, &services, 0).is_err());
+        assert!(Segmenter::new(&scheme, &services, 367).is_err());
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let mut p = Person::new(3, Sex::Female, 366);
+        assert!(matches!(
+            seg.aggregate([p]),
+            Err(Error::MembershipExceedsPeriod { days: 366, .. })
+        ));
+        let mut cols = PeopleColumns::new(2);
+        cols.push(&p);
+        assert!(matches!(
+            seg.aggregate_columns(&cols),
+            Err(Error::MembershipExceedsPeriod { .. })
+        ));
+        p.member_days = 10;
+        let wrong = PeopleColumns::new(3);
+        assert!(matches!(
+            seg.aggregate_columns(&wrong),
+            Err(Error::TotalsMismatch { .. })
+        ));
+        let mut a = seg.aggregate([p]).unwrap();
+        let other_services = Services::new(["x"]).unwrap();
+        let seg2 = Segmenter::new(&scheme, &other_services, 365).unwrap();
+        assert!(matches!(
+            a.merge(&seg2.empty()),
+            Err(Error::TotalsMismatch { .. })
+        ));
+        assert!(matches!(
+            a.rows(&scheme, &other_services, RoundingRule::DEFAULT),
+            Err(Error::TotalsMismatch { .. })
+        ));
+        let mut big = seg.empty();
+        if let Some(s) = big.segments.first_mut() {
+            s.spend[0] = i128::MAX;
+        }
+        let mut one = seg.empty();
+        if let Some(s) = one.segments.first_mut() {
+            s.spend[0] = 1;
+        }
+        assert!(matches!(big.merge(&one), Err(Error::SpendOverflow)));
+        assert!(matches!(
+            big.rows(&scheme, &services, RoundingRule::DEFAULT),
+            Err(Error::SpendOverflow)
+        ));
+    }
+}
