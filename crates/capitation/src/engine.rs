@@ -725,3 +725,156 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::catalogue::{ConditionCatalogue, ConditionSet};
+    use crate::person::{Places, ServiceSpend};
+    use crate::scheme::SegmentationScheme;
+    use proptest::prelude::*;
+
+    fn schemes() -> Vec<CompiledScheme> {
+        let c = ConditionCatalogue::builtin().unwrap();
+        vec![
+            SegmentationScheme::devon()
+                .unwrap()
+                .compile(c, &mut Places::default())
+                .unwrap(),
+            SegmentationScheme::bridges_to_health()
+                .unwrap()
+                .compile(c, &mut Places::default())
+                .unwrap(),
+        ]
+    }
+
+    fn person() -> impl Strategy<Value = Person> {
+        (
+            0u8..=110,
+            prop_oneof![Just(Sex::Female), Just(Sex::Male), Just(Sex::Unknown)],
+            0u64..(1 << 12),
+            0u16..=365,
+            proptest::collection::vec(0i64..1_000_000_000_000, 3),
+        )
+            .prop_map(|(age, sex, bits, days, spend)| {
+                let mut p = Person::new(age, sex, 365);
+                p.conditions = ConditionSet::from_bits(bits);
+                p.member_days = days;
+                p.spend = ServiceSpend::from_pence(&spend).unwrap();
+                p
+            })
+    }
+
+    fn services() -> Services {
+        Services::new(["primary", "acute", "prescribing"]).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn prop_every_person_in_exactly_one_segment_by_first_match(p in person()) {
+            for scheme in schemes() {
+                let a = scheme.assign(&p);
+                let seg = scheme.segment(&p);
+                prop_assert!(seg < scheme.segment_count());
+                prop_assert_eq!(seg, scheme.segment_of(a));
+                // The matched rule is the first whose predicate holds.
+                let band = scheme.band_of_age(p.age);
+                prop_assert!(scheme.rule_holds(usize::from(a.need), band, &p));
+                for earlier in 0..usize::from(a.need) {
+                    prop_assert!(!scheme.rule_holds(earlier, band, &p));
+                }
+                let services = services();
+                let t = Segmenter::new(&scheme, &services, 365).unwrap().aggregate([p]).unwrap();
+                prop_assert_eq!(t.segments().iter().filter(|s| s.people == 1).count(), 1);
+                prop_assert_eq!(t.segment(seg).map(|s| s.people), Some(1));
+            }
+        }
+
+        #[test]
+        fn prop_totals_conserve_heads_days_and_spend(people in proptest::collection::vec(person(), 0..300)) {
+            let services = services();
+            for scheme in schemes() {
+                let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+                let t = seg.aggregate(people.iter().copied()).unwrap();
+                prop_assert_eq!(t.people(), people.len() as u64);
+                prop_assert_eq!(t.member_days(), people.iter().map(|p| u64::from(p.member_days)).sum::<u64>());
+                prop_assert_eq!(t.total_spend(), people.iter().map(|p| p.spend.total()).sum::<i128>());
+                let rows = t.rows(&scheme, &services, RoundingRule::HalfEven).unwrap();
+                let money: i128 = rows.iter().map(|r| r.total_spend.to_pence().map(i128::from).unwrap()).sum();
+                prop_assert_eq!(money, t.total_spend());
+                let heads: u64 = rows.iter().map(|r| r.people).sum();
+                prop_assert_eq!(heads, people.len() as u64);
+            }
+        }
+
+        #[test]
+        fn prop_merge_is_associative_and_commutative(
+            a in proptest::collection::vec(person(), 0..60),
+            b in proptest::collection::vec(person(), 0..60),
+            c in proptest::collection::vec(person(), 0..60),
+        ) {
+            let services = services();
+            let scheme = schemes().remove(0);
+            let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+            let (ta, tb, tc) = (
+                seg.aggregate(a.clone()).unwrap(),
+                seg.aggregate(b.clone()).unwrap(),
+                seg.aggregate(c.clone()).unwrap(),
+            );
+            let mut ab = ta.clone();
+            ab.merge(&tb).unwrap();
+            let mut ba = tb.clone();
+            ba.merge(&ta).unwrap();
+            prop_assert_eq!(&ab, &ba);
+            let mut ab_c = ab.clone();
+            ab_c.merge(&tc).unwrap();
+            let mut bc = tb.clone();
+            bc.merge(&tc).unwrap();
+            let mut a_bc = ta.clone();
+            a_bc.merge(&bc).unwrap();
+            prop_assert_eq!(&ab_c, &a_bc);
+            let all: Vec<Person> = a.into_iter().chain(b).chain(c).collect();
+            prop_assert_eq!(&seg.aggregate(all).unwrap(), &ab_c);
+            let mut with_empty = ab_c.clone();
+            with_empty.merge(&seg.empty()).unwrap();
+            prop_assert_eq!(&with_empty, &ab_c);
+        }
+
+        #[test]
+        fn prop_independent_of_order_and_thread_split(
+            people in proptest::collection::vec(person(), 0..400).prop_shuffle(),
+            split in 0usize..400,
+            threads in 1usize..4,
+        ) {
+            let services = services();
+            for scheme in schemes() {
+                let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+                let sequential = seg.aggregate(people.iter().copied()).unwrap();
+                let mut reversed = people.clone();
+                reversed.reverse();
+                prop_assert_eq!(&seg.aggregate(reversed).unwrap(), &sequential);
+                let split = split.min(people.len());
+                let (left, right) = people.split_at(split);
+                let mut merged = seg.aggregate(right.iter().copied()).unwrap();
+                merged.merge(&seg.aggregate(left.iter().copied()).unwrap()).unwrap();
+                prop_assert_eq!(&merged, &sequential);
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let (slice, par, cols) = pool.install(|| {
+                    let cols: PeopleColumns = {
+                        let mut c = PeopleColumns::new(3);
+                        for p in &people { c.push(p); }
+                        c
+                    };
+                    (
+                        seg.aggregate_slice(&people).unwrap(),
+                        seg.par_aggregate(people.clone()).unwrap(),
+                        seg.aggregate_columns(&cols).unwrap(),
+                    )
+                });
+                prop_assert_eq!(&slice, &sequential);
+                prop_assert_eq!(&par, &sequential);
+                prop_assert_eq!(&cols, &sequential);
+            }
+        }
+    }
+}

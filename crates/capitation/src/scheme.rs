@@ -308,7 +308,7 @@ impl SegmentationScheme {
         for need in &self.need {
             rules.push(match &need.when {
                 Some(p) => compile_predicate(p, self, catalogue, places)?,
-                None => Compiled::default(),
+                None => Compiled::always(),
             });
         }
         let mut compiled = CompiledScheme {
@@ -354,7 +354,7 @@ fn unique<'a>(ids: impl Iterator<Item = &'a str>, kind: &'static str, scheme: &s
 }
 
 /// A predicate compiled to masks and ranges.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Compiled {
     bands: u64,
     age_lo: u8,
@@ -370,6 +370,23 @@ struct Compiled {
 }
 
 impl Compiled {
+    /// The predicate that holds for everyone (the residual need).
+    fn always() -> Compiled {
+        Compiled {
+            bands: 0,
+            age_lo: 0,
+            age_hi: 256,
+            sex: None,
+            any: 0,
+            all: 0,
+            none: 0,
+            min: None,
+            places: Vec::new(),
+            dep_max: None,
+            any_of: Vec::new(),
+        }
+    }
+
     fn holds(&self, band: u8, p: &Person) -> bool {
         let c = p.conditions.bits();
         (self.bands == 0 || self.bands & (1u64 << (band & 63)) != 0)
@@ -608,6 +625,13 @@ impl CompiledScheme {
                 self.segment_of(self.assign(&p))
             }
         }
+    }
+
+    /// Whether need rule `rule` holds for a person in age band `band` (for tests of the
+    /// first-match order).
+    #[cfg(test)]
+    pub(crate) fn rule_holds(&self, rule: usize, band: u8, p: &Person) -> bool {
+        self.rules.get(rule).is_some_and(|r| r.holds(band, p))
     }
 
     pub(crate) fn table(&self) -> Option<&FastTable> {
