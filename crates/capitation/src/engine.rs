@@ -460,27 +460,12 @@ impl<'a> Segmenter<'a> {
                 );
             }
         }
-        let mut people = [0u64; 256];
-        for s in &segs {
-            if let Some(c) = people.get_mut(usize::from(*s)) {
-                *c += 1;
-            }
-        }
-        let mut days = [0u64; 256];
         let member_days = cols.member_days.get(range.clone()).unwrap_or(&[]);
-        for (s, d) in segs.iter().zip(member_days) {
-            if let Some(c) = days.get_mut(usize::from(*s)) {
-                *c += u64::from(*d);
-            }
-        }
+        let people = scatter_count(&segs);
+        let days = scatter_sum(&segs, member_days, |d| i128::from(*d));
         for (k, column) in cols.spend.iter().enumerate() {
             let values = column.get(range.clone()).unwrap_or(&[]);
-            let mut sums = [0i128; 256];
-            for (s, v) in segs.iter().zip(values) {
-                if let Some(c) = sums.get_mut(usize::from(*s)) {
-                    *c += i128::from(*v);
-                }
-            }
+            let sums = scatter_sum(&segs, values, |v| i128::from(*v));
             for (t, sum) in totals.segments.iter_mut().zip(sums) {
                 if let Some(slot) = t.spend.get_mut(k) {
                     *slot = sum;
@@ -489,10 +474,69 @@ impl<'a> Segmenter<'a> {
         }
         for ((t, p), d) in totals.segments.iter_mut().zip(people).zip(days) {
             t.people = p;
-            t.member_days = d;
+            t.member_days = u64::try_from(d).unwrap_or(u64::MAX);
         }
         totals
     }
+}
+
+/// Count rows per segment. Four interleaved tallies keep consecutive rows of the same segment
+/// from waiting on each other's stores.
+fn scatter_count(segs: &[u8]) -> [u64; 256] {
+    let mut lanes = [[0u64; 256]; 4];
+    let mut quads = segs.chunks_exact(4);
+    for q in quads.by_ref() {
+        if let ([a, b, c, d], [l0, l1, l2, l3]) = (q, &mut lanes) {
+            bump(l0, *a, 1);
+            bump(l1, *b, 1);
+            bump(l2, *c, 1);
+            bump(l3, *d, 1);
+        }
+    }
+    let [l0, ..] = &mut lanes;
+    for s in quads.remainder() {
+        bump(l0, *s, 1);
+    }
+    let mut out = [0u64; 256];
+    for lane in &lanes {
+        for (o, v) in out.iter_mut().zip(lane) {
+            *o += v;
+        }
+    }
+    out
+}
+
+#[inline(always)]
+fn bump<T: std::ops::AddAssign + Copy>(lane: &mut [T; 256], seg: u8, v: T) {
+    if let Some(slot) = lane.get_mut(usize::from(seg)) {
+        *slot += v;
+    }
+}
+
+/// Sum a column per segment, with four interleaved accumulators (see [`scatter_count`]).
+fn scatter_sum<V>(segs: &[u8], values: &[V], widen: impl Fn(&V) -> i128) -> [i128; 256] {
+    let mut lanes = [[0i128; 256]; 4];
+    let mut quads = segs.chunks_exact(4).zip(values.chunks_exact(4));
+    for (q, v) in quads.by_ref() {
+        if let ([a, b, c, d], [va, vb, vc, vd], [l0, l1, l2, l3]) = (q, v, &mut lanes) {
+            bump(l0, *a, widen(va));
+            bump(l1, *b, widen(vb));
+            bump(l2, *c, widen(vc));
+            bump(l3, *d, widen(vd));
+        }
+    }
+    let done = segs.len() - segs.len() % 4;
+    let [l0, ..] = &mut lanes;
+    for (s, v) in segs.iter().zip(values).skip(done) {
+        bump(l0, *s, widen(v));
+    }
+    let mut out = [0i128; 256];
+    for lane in &lanes {
+        for (o, v) in out.iter_mut().zip(lane) {
+            *o += v;
+        }
+    }
+    out
 }
 
 /// People as columns, the layout an analyst's dataframe uses: one vector per field.

@@ -6,6 +6,8 @@
 //! service category in integer pence. Readers turn files into people; [`PersonRecord`] is the
 //! serde form for JSON or TOML input.
 
+pub mod synthetic;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
