@@ -289,7 +289,7 @@ impl ServiceSpend {
                 pence,
             });
         }
-        let slot = self.0.get_mut(service).ok_or(Error::InvalidValue {
+        let slot = self.0.get_mut(service).ok_or_else(|| Error::InvalidValue {
             field: "spend",
             value: service.to_string(),
             expected: "a service category index below 8",
