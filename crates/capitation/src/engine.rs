@@ -440,12 +440,7 @@ impl<'a> Segmenter<'a> {
         let conds = cols.conditions.get(range.clone()).unwrap_or(&[]);
         let mut segs = Vec::with_capacity(end - start);
         match self.scheme.table() {
-            Some(t) => segs.extend(
-                ages.iter()
-                    .zip(sexes)
-                    .zip(conds)
-                    .map(|((a, s), c)| t.segment(*a, *s, *c) as u8),
-            ),
+            Some(t) => t.segments_into(ages, sexes, conds, &mut segs),
             None => {
                 let places = cols.place.get(range.clone()).unwrap_or(&[]);
                 let deps = cols.deprivation.get(range.clone()).unwrap_or(&[]);
