@@ -185,3 +185,94 @@ fn synthea_extract_segments_with_counts() {
         [73_060_391, 11_210_485, 28_003_329, 5_137_249, 32_209_360]
     );
 }
+
+#[derive(Deserialize)]
+struct CsvExpected {
+    source: SourceRef,
+    period_days: u16,
+    reference_date: NaiveDate,
+    people: u64,
+    member_days: u64,
+    spend_pence: i128,
+    unknown_codes: u64,
+    segment: Vec<CsvSegment>,
+}
+
+#[derive(Deserialize)]
+struct CsvSegment {
+    band: String,
+    need: String,
+    people: u64,
+    spend_pence: i128,
+    per_head: Option<String>,
+    per_person_year: Option<String>,
+}
+
+#[test]
+fn person_csv_worked_example() {
+    use route_map::capitation::readers::person_csv::{self, PersonCsv, PersonCsvOptions};
+    let expected: CsvExpected =
+        toml::from_str(&std::fs::read_to_string(cases_dir().join("people_expected.toml")).unwrap())
+            .unwrap();
+    assert!(!expected.source.title.is_empty());
+    let catalogue = ConditionCatalogue::builtin().unwrap();
+    let services = Services::new(["primary", "acute"]).unwrap();
+    let mut places = Places::default();
+    let scheme = SegmentationScheme::devon()
+        .unwrap()
+        .compile(catalogue, &mut places)
+        .unwrap();
+    let seg = Segmenter::new(&scheme, &services, expected.period_days).unwrap();
+    let opts = PersonCsvOptions {
+        catalogue,
+        services: &services,
+        reference_date: expected.reference_date,
+        period_days: expected.period_days,
+    };
+    let path = cases_dir().join("people.csv");
+    // Streaming, row by row.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut reader = PersonCsv::new(text.as_bytes(), "people.csv", opts, &mut places).unwrap();
+    let streamed = seg.try_aggregate(reader.by_ref()).unwrap();
+    assert_eq!(reader.unknown_codes().occurrences(), expected.unknown_codes);
+    assert_eq!(reader.layout().ignored_columns(), ["person_id"]);
+    // Whole file, in parallel chunks.
+    let summary = person_csv::aggregate_file(&path, &seg, &opts, &places).unwrap();
+    assert_eq!(summary.totals, streamed);
+    assert_eq!(summary.unknown_codes.occurrences(), expected.unknown_codes);
+    let t = &summary.totals;
+    assert_eq!(t.people(), expected.people);
+    assert_eq!(t.member_days(), expected.member_days);
+    assert_eq!(t.total_spend(), expected.spend_pence);
+    let rows = t
+        .rows(&scheme, &services, RoundingRule::HalfAwayFromZero)
+        .unwrap();
+    let nonempty = rows.iter().filter(|r| r.people > 0).count();
+    assert_eq!(nonempty, expected.segment.len());
+    for e in &expected.segment {
+        let row = rows
+            .iter()
+            .find(|r| r.band == e.band && r.need == e.need)
+            .unwrap();
+        assert_eq!(row.people, e.people, "{}/{}", e.band, e.need);
+        assert_eq!(
+            i128::from(row.total_spend.to_pence().unwrap()),
+            e.spend_pence,
+            "{}/{}",
+            e.band,
+            e.need
+        );
+        if let Some(per_head) = &e.per_head {
+            assert_eq!(
+                row.spend_per_head.unwrap().as_decimal().to_string(),
+                *per_head
+            );
+        }
+        if let Some(ppy) = &e.per_person_year {
+            assert_eq!(
+                row.spend_per_person_year.unwrap().as_decimal().to_string(),
+                *ppy
+            );
+        }
+    }
+}
