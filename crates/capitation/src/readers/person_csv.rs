@@ -207,9 +207,16 @@ impl PersonCsvLayout {
                     }
                 }
                 Role::Sex => {
-                    let text = std::str::from_utf8(field)
-                        .map_err(|_| malformed(file, line, col(), "text is not UTF-8"))?;
-                    p.sex = Sex::parse(text).map_err(|e| at(file, line, col(), e))?;
+                    p.sex = match field {
+                        b"F" => Sex::Female,
+                        b"M" => Sex::Male,
+                        b"U" | b"" => Sex::Unknown,
+                        _ => {
+                            let text = std::str::from_utf8(field)
+                                .map_err(|_| malformed(file, line, col(), "text is not UTF-8"))?;
+                            Sex::parse(text).map_err(|e| at(file, line, col(), e))?
+                        }
+                    };
                 }
                 Role::Conditions => {
                     let text = std::str::from_utf8(field)
