@@ -303,15 +303,22 @@ impl<'a> Segmenter<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::MembershipExceedsPeriod`] when the person's member-days exceed the period.
+    /// [`Error::MembershipExceedsPeriod`] when the person's member-days exceed the period;
+    /// [`Error::TotalsMismatch`] when `totals` belong to another scheme.
     #[inline]
     pub fn add(&self, totals: &mut SegmentTotals, p: &Person) -> Result<()> {
         self.check(p)?;
         let seg = self.scheme.segment(p);
-        if let Some(t) = totals.segments.get_mut(seg) {
-            t.add(p, self.services.len());
+        match totals.segments.get_mut(seg) {
+            Some(t) => {
+                t.add(p, self.services.len());
+                Ok(())
+            }
+            None => Err(Error::TotalsMismatch {
+                left: totals.scheme.clone(),
+                right: self.scheme.id().to_owned(),
+            }),
         }
-        Ok(())
     }
 
     /// Stream people into totals on the calling thread; memory is the totals only.
@@ -741,6 +748,18 @@ mod tests {
         let mut a = seg.aggregate([p]).unwrap();
         let other_services = Services::new(["x"]).unwrap();
         let seg2 = Segmenter::new(&scheme, &other_services, 365).unwrap();
+        let bridges = SegmentationScheme::bridges_to_health()
+            .unwrap()
+            .compile(
+                ConditionCatalogue::builtin().unwrap(),
+                &mut Places::default(),
+            )
+            .unwrap();
+        let mut small = Segmenter::new(&bridges, &services, 365).unwrap().empty();
+        assert!(matches!(
+            seg.add(&mut small, &Person::new(80, Sex::Male, 365)),
+            Err(Error::TotalsMismatch { .. })
+        ));
         assert!(matches!(
             a.merge(&seg2.empty()),
             Err(Error::TotalsMismatch { .. })

@@ -190,6 +190,13 @@ impl SegmentationScheme {
                 expected: "at least one age band",
             });
         }
+        if self.age_band.len() > 64 {
+            return Err(Error::InvalidValue {
+                field: "age_band",
+                value: self.age_band.len().to_string(),
+                expected: "at most 64 age bands",
+            });
+        }
         unique(
             self.age_band.iter().map(|b| b.id.as_str()),
             "age band",
@@ -1035,6 +1042,20 @@ name = "rest"
         assert!(matches!(
             SegmentationScheme::from_toml(&scheme_with(&empty_band, NEEDS)),
             Err(Error::InvalidValue { .. })
+        ));
+        let mut many = String::new();
+        for i in 0..65u32 {
+            many.push_str(&format!(
+                "[[age_band]]\nid = \"b{i}\"\nname = \"b\"\nfrom = {i}\nto = {}\n",
+                i + 1
+            ));
+        }
+        assert!(matches!(
+            SegmentationScheme::from_toml(&scheme_with(&many, NEEDS)),
+            Err(Error::InvalidValue {
+                field: "age_band",
+                ..
+            })
         ));
         assert!(matches!(
             SegmentationScheme::from_toml("id = 3"),

@@ -465,7 +465,8 @@ pub struct CsvSummary {
 }
 
 /// Read a person CSV file straight into segment totals, in parallel chunks split at line ends,
-/// one per task on rayon's pool. Memory is a read buffer per task plus the totals, whatever
+/// one per task on rayon's pool. Unquoted lines are split on commas directly; a line with a
+/// quote is handed to the `csv` crate, so quoted fields read as in [`PersonCsv`]. Memory is a read buffer per task plus the totals, whatever
 /// the file's size. Place codes are looked up in `places` (those the scheme's rules name);
 /// others do not matter to the totals.
 ///
