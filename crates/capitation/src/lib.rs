@@ -84,6 +84,21 @@ mod tests {
     }
 
     #[test]
+    fn validated_models_publish_their_raw_input_schema() {
+        let text = |s: schemars::Schema| serde_json::to_string(&s).unwrap();
+        let catalogue = text(schemars::schema_for!(crate::ConditionCatalogue));
+        assert!(catalogue.contains("snomed") && catalogue.contains("icd10"));
+        assert!(
+            !catalogue.contains("by_id"),
+            "derived field leaked: {catalogue}"
+        );
+        let services = text(schemars::schema_for!(crate::Services));
+        assert!(services.contains("array"), "{services}");
+        let scheme = text(schemars::schema_for!(crate::SegmentationScheme));
+        assert!(scheme.contains("age_band") && scheme.contains("any_of"));
+    }
+
+    #[test]
     fn error_is_send_sync() {
         fn check<T: Send + Sync + 'static>() {}
         check::<super::Error>();
