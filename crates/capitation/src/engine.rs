@@ -464,10 +464,19 @@ impl<'a> Segmenter<'a> {
         }
         let member_days = cols.member_days.get(range.clone()).unwrap_or(&[]);
         let people = scatter_count(&segs);
-        let days = scatter_sum(&segs, member_days, |d| i128::from(*d));
+        let days = scatter_sum(&segs, member_days, |d| u64::from(*d));
         for (k, column) in cols.spend.iter().enumerate() {
             let values = column.get(range.clone()).unwrap_or(&[]);
-            let sums = scatter_sum(&segs, values, |v| i128::from(*v));
+            // Sums of at most CHUNK values below this bound fit in an i64.
+            let narrow = cols
+                .spend_max
+                .get(k)
+                .is_some_and(|m| *m <= i64::MAX / CHUNK as i64);
+            let sums: [i128; 256] = if narrow {
+                scatter_sum(&segs, values, |v| *v).map(i128::from)
+            } else {
+                scatter_sum(&segs, values, |v| i128::from(*v))
+            };
             for (t, sum) in totals.segments.iter_mut().zip(sums) {
                 if let Some(slot) = t.spend.get_mut(k) {
                     *slot = sum;
@@ -476,7 +485,7 @@ impl<'a> Segmenter<'a> {
         }
         for ((t, p), d) in totals.segments.iter_mut().zip(people).zip(days) {
             t.people = p;
-            t.member_days = u64::try_from(d).unwrap_or(u64::MAX);
+            t.member_days = d;
         }
         totals
     }
@@ -515,9 +524,13 @@ fn bump<T: std::ops::AddAssign + Copy>(lane: &mut [T; 256], seg: u8, v: T) {
     }
 }
 
-/// Sum a column per segment, with four interleaved accumulators (see [`scatter_count`]).
-fn scatter_sum<V>(segs: &[u8], values: &[V], widen: impl Fn(&V) -> i128) -> [i128; 256] {
-    let mut lanes = [[0i128; 256]; 4];
+/// Sum a column per segment, with four interleaved accumulators (see [`scatter_count`]), in
+/// the accumulator type `A` (the caller picks one that cannot overflow for the chunk).
+fn scatter_sum<V, A>(segs: &[u8], values: &[V], widen: impl Fn(&V) -> A) -> [A; 256]
+where
+    A: Copy + Default + std::ops::AddAssign,
+{
+    let mut lanes = [[A::default(); 256]; 4];
     let mut quads = segs.chunks_exact(4).zip(values.chunks_exact(4));
     for (q, v) in quads.by_ref() {
         if let ([a, b, c, d], [va, vb, vc, vd], [l0, l1, l2, l3]) = (q, v, &mut lanes) {
@@ -532,10 +545,10 @@ fn scatter_sum<V>(segs: &[u8], values: &[V], widen: impl Fn(&V) -> i128) -> [i12
     for (s, v) in segs.iter().zip(values).skip(done) {
         bump(l0, *s, widen(v));
     }
-    let mut out = [0i128; 256];
+    let mut out = [A::default(); 256];
     for lane in &lanes {
         for (o, v) in out.iter_mut().zip(lane) {
-            *o += v;
+            *o += *v;
         }
     }
     out
@@ -551,6 +564,7 @@ pub struct PeopleColumns {
     deprivation: Vec<Deprivation>,
     member_days: Vec<u16>,
     spend: Vec<Vec<i64>>,
+    spend_max: Vec<i64>,
 }
 
 impl PeopleColumns {
@@ -559,6 +573,7 @@ impl PeopleColumns {
     pub fn new(services: usize) -> PeopleColumns {
         PeopleColumns {
             spend: vec![Vec::new(); services.min(MAX_SERVICES)],
+            spend_max: vec![0; services.min(MAX_SERVICES)],
             ..PeopleColumns::default()
         }
     }
@@ -574,6 +589,7 @@ impl PeopleColumns {
             deprivation: Vec::with_capacity(rows),
             member_days: Vec::with_capacity(rows),
             spend: vec![Vec::with_capacity(rows); services.min(MAX_SERVICES)],
+            spend_max: vec![0; services.min(MAX_SERVICES)],
         }
     }
 
@@ -585,8 +601,10 @@ impl PeopleColumns {
         self.place.push(p.place);
         self.deprivation.push(p.deprivation);
         self.member_days.push(p.member_days);
-        for (k, col) in self.spend.iter_mut().enumerate() {
-            col.push(p.spend.get(k));
+        for (k, (col, max)) in self.spend.iter_mut().zip(&mut self.spend_max).enumerate() {
+            let v = p.spend.get(k);
+            col.push(v);
+            *max = (*max).max(v);
         }
     }
 
@@ -720,6 +738,22 @@ mod tests {
         assert_eq!(a, d);
         assert_eq!(a, e);
         assert_eq!(cols.get(0), ps.first().copied());
+    }
+
+    #[test]
+    fn columns_sum_huge_spend_without_overflow() {
+        let (scheme, services) = setup();
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let mut p = Person::new(40, Sex::Female, 365);
+        p.spend = ServiceSpend::from_pence(&[i64::MAX, 7]).unwrap();
+        let people = vec![p; 5];
+        let mut cols = PeopleColumns::new(2);
+        for q in &people {
+            cols.push(q);
+        }
+        let t = seg.aggregate_columns(&cols).unwrap();
+        assert_eq!(t, seg.aggregate(people).unwrap());
+        assert_eq!(t.total_spend(), 5 * i128::from(i64::MAX) + 35);
     }
 
     #[test]
