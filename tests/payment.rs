@@ -318,7 +318,10 @@ fn outcomes_framework_scores_settle_the_coventry_contract() {
     let expected = Share::ratio(weighted, Decimal::from(7)).unwrap();
     let got = settlement.outcome_score().unwrap();
     assert!((got.as_decimal() - expected.as_decimal()).abs() < Decimal::new(1, 20));
-    assert!(got > Share::ZERO && got < Share::ONE, "sample results are partly met");
+    assert!(
+        got > Share::ZERO && got < Share::ONE,
+        "sample results are partly met"
+    );
 
     // Full achievement on every framework indicator never pays less than the sample.
     let mut full = outturn.clone();

@@ -18,6 +18,7 @@ fn all_schemas() -> Vec<(&'static str, Schemas)> {
         ("capitation", route_map::capitation::input_schemas()),
         ("outcomes", route_map::outcomes::input_schemas()),
         ("procurement-rules", route_map::procurement::input_schemas()),
+        ("appraisal", route_map::appraisal::input_schemas()),
         // SCHEMA-CRATES
     ]
 }
@@ -36,7 +37,11 @@ fn render(schema: &schemars::Schema) -> String {
 fn model_names_are_unique_within_each_crate() {
     for (krate, schemas) in all_schemas() {
         let names: BTreeSet<_> = schemas.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names.len(), schemas.len(), "duplicate model name in {krate}");
+        assert_eq!(
+            names.len(),
+            schemas.len(),
+            "duplicate model name in {krate}"
+        );
         assert!(!schemas.is_empty(), "{krate} lists no input models");
     }
 }

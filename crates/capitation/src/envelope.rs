@@ -336,7 +336,7 @@ static COVENTRY_WARWICKSHIRE: OnceLock<std::result::Result<FinancialEnvelope, St
 ///
 /// # Errors
 ///
-/// [`Error::BudgetData`] if the embedded data failed to load (a build defect).
+/// [`Error::EmbeddedData`] if the embedded data failed to load (a build defect).
 pub fn coventry_and_warwickshire_out_of_hospital() -> Result<FinancialEnvelope> {
     COVENTRY_WARWICKSHIRE
         .get_or_init(|| {
@@ -346,7 +346,7 @@ pub fn coventry_and_warwickshire_out_of_hospital() -> Result<FinancialEnvelope> 
             .map_err(|e| e.to_string())
         })
         .clone()
-        .map_err(|reason| Error::BudgetData {
+        .map_err(|reason| Error::EmbeddedData {
             name: "coventry_warwickshire_ooh_envelope.toml",
             reason,
         })

@@ -1,5 +1,60 @@
-//! capitation: population segmentation, capitated budgets, the financial envelope and the
-//! payment engine.
+//! capitation: population segmentation at national scale, capitated budgets, the financial
+//! envelope and the payment engine.
+//!
+//! ```
+//! use capitation::{ConditionCatalogue, Person, Places, SegmentationScheme, Segmenter, Services, Sex};
+//! use route_map_core::RoundingRule;
+//!
+//! let catalogue = ConditionCatalogue::builtin()?;
+//! let scheme = SegmentationScheme::devon()?.compile(catalogue, &mut Places::default())?;
+//! let services = Services::new(["primary", "acute"])?;
+//! let mut elderly = Person::new(82, Sex::Female, 365);
+//! elderly.conditions.insert(catalogue.id("dementia")?);
+//! elderly.spend = capitation::ServiceSpend::from_pence(&[12_000, 480_000])?;
+//! let child = Person::new(7, Sex::Male, 365);
+//!
+//! let totals = Segmenter::new(&scheme, &services, 365)?.aggregate([elderly, child])?;
+//! assert_eq!(totals.people(), 2);
+//! let rows = totals.rows(&scheme, &services, RoundingRule::HalfAwayFromZero)?;
+//! let dementia = rows.iter().find(|r| r.band == "elderly" && r.need == "dementia").unwrap();
+//! assert_eq!(dementia.spend_per_head.unwrap().to_string(), "£4,920.00");
+//! # Ok::<(), capitation::Error>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - [`scheme`]: segmentation schemes as data (age bands, ordered need rules, first match
+//!   wins, a residual segment), the built-in Devon and Bridges to Health schemes, compiled to
+//!   a lookup table for speed.
+//! - [`catalogue`]: condition catalogues mapping SNOMED CT and ICD-10 codes to conditions;
+//!   unknown codes are counted, never dropped.
+//! - [`person`]: the compact person record.
+//! - [`engine`]: streaming, parallel and columnar aggregation into mergeable segment totals;
+//!   spend per head.
+//! - [`readers`]: the person-level CSV layout and the Synthea CSV export.
+//! - [`population`]: readers for ONS mid-year estimates by single year of age and NHS England
+//!   weighted populations per GP practice; need indices by ICB, CCG, place or practice.
+//! - [`budget`]: per-head rates by segment, capitated budgets, need-weighted budgets and
+//!   allocation to places, practices or lots to the penny.
+//! - [`projection`]: population change by age from ONS estimates, uplift and efficiency, year by
+//!   year with every step named.
+//! - [`envelope`]: the financial envelope of in-scope services, commissioners' contributions
+//!   and the value over a contract's length; the seed 003 envelope embedded with its source.
+//! - [`budget_check`]: checking a published segmentation table (population x spend per head
+//!   against total spend within the printed rounding).
+//! - [`payment`]: the payment engine.
+//!
+//! # Rounding policy
+//!
+//! Segment totals are integer pence, so sums and merges are exact. Spend per head and per
+//! person-year are computed from the exact ratio and rounded once by the
+//! [`route_map_core::RoundingRule`] the caller names.
+//!
+//! Per-head rates are kept exact and rounded for display by a named
+//! [`route_map_core::RoundingRule`]; every projection step rounds to pence by the rule its
+//! assumptions name; allocations use the largest-remainder method so parts sum to the whole.
+//!
+//! # Capitated budgets
 //!
 //! ```
 //! use capitation::budget::{need_weighted_budget, per_head_rates, NeedWeightedUnit, SegmentBaseline};
@@ -32,40 +87,29 @@
 //! assert_eq!(Money::sum(shared.lines.iter().map(|l| l.amount))?, envelope.total());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! # Overview
-//!
-//! - [`population`]: readers for ONS mid-year estimates by single year of age and NHS England
-//!   weighted populations per GP practice; need indices by ICB, CCG, place or practice.
-//! - [`budget`]: per-head rates by segment, capitated budgets, need-weighted budgets and
-//!   allocation to places, practices or lots to the penny.
-//! - [`projection`]: population change by age from ONS estimates, uplift and efficiency, year by
-//!   year with every step named.
-//! - [`envelope`]: the financial envelope of in-scope services, commissioners' contributions
-//!   and the value over a contract's length; the seed 003 envelope embedded with its source.
-//! - [`budget_check`]: checking a published segmentation table (population x spend per head
-//!   against total spend within the printed rounding).
-//! - [`payment`]: the payment engine.
-//!
-//! # Rounding policy
-//!
-//! Money is whole pence. Per-head rates are kept exact and rounded for display by a named
-//! [`route_map_core::RoundingRule`]; every projection step rounds to pence by the rule its
-//! assumptions name; allocations use the largest-remainder method so parts sum to the whole.
 
 pub mod budget;
 pub mod budget_check;
+pub mod catalogue;
+pub mod engine;
 pub mod envelope;
 pub mod error;
 pub mod payment;
+pub mod person;
 pub mod population;
 pub mod projection;
+pub mod readers;
+pub mod scheme;
 
 pub use budget::{PerHeadRate, SegmentBaseline};
+pub use catalogue::{CodeSystem, ConditionCatalogue, ConditionId, ConditionSet, UnknownCodes};
+pub use engine::{PeopleColumns, SegmentRow, SegmentTotal, SegmentTotals, Segmenter};
 pub use envelope::FinancialEnvelope;
 pub use error::{Error, Result};
+pub use person::{Deprivation, Person, PersonRecord, PlaceId, Places, ServiceSpend, Services, Sex};
 pub use population::{MidYearEstimates, WeightedPopulations};
 pub use projection::ProjectionAssumptions;
+pub use scheme::{Assignment, CompiledScheme, SegmentationScheme};
 
 /// The crate's input models by file stem, with their JSON Schemas.
 #[must_use]
@@ -110,6 +154,16 @@ pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
             "printed_segment_row",
             schemars::schema_for!(budget_check::PrintedSegmentRow),
         ),
+        (
+            "segmentation_scheme",
+            schemars::schema_for!(scheme::SegmentationScheme),
+        ),
+        (
+            "condition_catalogue",
+            schemars::schema_for!(catalogue::ConditionCatalogue),
+        ),
+        ("person_record", schemars::schema_for!(person::PersonRecord)),
+        ("services", schemars::schema_for!(person::Services)),
     ]);
     schemas
 }
@@ -133,5 +187,23 @@ mod tests {
         let band =
             serde_json::to_string(&schemars::schema_for!(crate::population::AgeBand)).unwrap();
         assert!(band.contains("label"));
+
+        let text = |s: schemars::Schema| serde_json::to_string(&s).unwrap();
+        let catalogue = text(schemars::schema_for!(crate::ConditionCatalogue));
+        assert!(catalogue.contains("snomed") && catalogue.contains("icd10"));
+        assert!(
+            !catalogue.contains("by_id"),
+            "derived field leaked: {catalogue}"
+        );
+        let services = text(schemars::schema_for!(crate::Services));
+        assert!(services.contains("array"), "{services}");
+        let scheme = text(schemars::schema_for!(crate::SegmentationScheme));
+        assert!(scheme.contains("age_band") && scheme.contains("any_of"));
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<super::Error>();
     }
 }
