@@ -43,7 +43,8 @@
 //!   and where panels disagree.
 //! - [`matrix`] and [`methods`]: the decision matrix, named normalisations, weighted sum,
 //!   weighted product, TOPSIS and PROMETHEE II; [`ahp`]: weights from pairwise comparisons
-//!   with the consistency ratio against a named random-index table; [`rankagg`]: Borda,
+//!   with the consistency ratio against a named random-index table; swing weights;
+//!   [`rankagg`]: Borda, Kemeny–Young,
 //!   Dowdall, average rank and Copeland.
 //! - [`sensitivity`]: one-at-a-time sweeps, exact reversal thresholds for the weighted
 //!   sum, seeded Monte Carlo weight sampling and a robustness verdict.

@@ -1,5 +1,5 @@
 //! Rank aggregation across assessors: Borda count (and Dowdall), average rank and
-//! Copeland's pairwise method.
+//! Copeland's pairwise method, and the Kemeny–Young consensus order.
 //!
 //! A ballot is one assessor's ordering, given as a score per option (higher is better,
 //! equal scores tie, `None` leaves the option unranked). Unranked options count as tied
