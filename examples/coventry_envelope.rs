@@ -14,16 +14,14 @@
 //! The uplift, efficiency requirement and contract length are ILLUSTRATIVE assumptions, not
 //! the commissioners'. Run with `cargo run --example coventry_envelope`.
 
-use std::collections::BTreeMap;
-
-use route_map::capitation::budget::{SegmentBaseline, per_head_rates};
-use route_map::capitation::budget_check::{PrintedNumber, PrintedSegmentRow};
+use route_map::capitation::budget::per_head_rates;
+use route_map::capitation::budget_check::{PrintedSegmentRow, band_baselines};
 use route_map::capitation::envelope::{LineFactor, coventry_and_warwickshire_out_of_hospital};
 use route_map::capitation::population::{AgeBand, MidYearEstimates};
 use route_map::capitation::projection::{
     AgeWeightedChange, CostWeightedBand, ProjectionAssumptions, age_weighted_change,
 };
-use route_map::core::{Money, Rate, RoundingRule, SourceRef};
+use route_map::core::{Rate, RoundingRule, SourceRef};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -90,36 +88,12 @@ fn estimates() -> AnyResult<(MidYearEstimates, MidYearEstimates, String)> {
 /// Cost per head by age band from the Devon table: total spend over population per band.
 fn devon_cost_weights() -> AnyResult<Vec<CostWeightedBand>> {
     let devon: Devon = toml::from_str(DEVON)?;
-    let mut sums: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
-    for r in &devon.row {
-        let e = sums.entry(r.age_band.as_str()).or_default();
-        e.0 += r
-            .population_thousands
-            .map_or(Decimal::ZERO, PrintedNumber::value);
-        e.1 += r
-            .total_spend_millions
-            .map_or(Decimal::ZERO, PrintedNumber::value);
-    }
-    // Devon prints children as 0-16 and adults as 16-69; 16-year-olds are counted as adults.
     let bands = [
         ("Children 0-16", AgeBand::new("0-15", 0, Some(15))?),
         ("Adults 16-69", AgeBand::new("16-69", 16, Some(69))?),
         ("Elderly 70+", AgeBand::new("70+", 70, None)?),
     ];
-    let mut baselines = Vec::new();
-    for (devon_band, band) in &bands {
-        let (pop, spend) = sums
-            .get(devon_band)
-            .ok_or("band missing from the Devon table")?;
-        baselines.push(SegmentBaseline {
-            segment: band.label().to_owned(),
-            population: pop * Decimal::from(1_000),
-            spend: Money::from_decimal_rounded(
-                spend * Decimal::from(1_000_000),
-                RoundingRule::HalfAwayFromZero,
-            ),
-        });
-    }
+    let baselines = band_baselines(&devon.row, &bands)?;
     let rates = per_head_rates(&baselines, RoundingRule::HalfAwayFromZero)?;
     Ok(bands
         .into_iter()

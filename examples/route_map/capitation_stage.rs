@@ -3,19 +3,16 @@
 //! illustrative five-year contract with ONS population change by age, and a segment budget
 //! for Coventry from per-head costs by age band (the Devon case-for-change table, seed 001).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use route_map::capitation::budget::{
-    SegmentBaseline, SegmentPopulation, capitated_budget, per_head_rates,
-};
-use route_map::capitation::budget_check::{PrintedNumber, PrintedSegmentRow};
+use route_map::capitation::budget::{SegmentPopulation, capitated_budget, per_head_rates};
+use route_map::capitation::budget_check::{PrintedSegmentRow, band_baselines};
 use route_map::capitation::envelope::{LineFactor, coventry_and_warwickshire_out_of_hospital};
 use route_map::capitation::population::{AgeBand, MidYearEstimates};
 use route_map::capitation::projection::{
     CostWeightedBand, ProjectionAssumptions, age_weighted_change,
 };
-use route_map::core::{Money, Rate, RoundingRule};
+use route_map::core::{Rate, RoundingRule};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -83,35 +80,12 @@ pub fn report() -> crate::StageResult {
 
     // Per-head cost by age band from the Devon table (seed 001).
     let devon: Devon = toml::from_str(DEVON)?;
-    let mut sums: BTreeMap<&str, (Decimal, Decimal)> = BTreeMap::new();
-    for r in &devon.row {
-        let e = sums.entry(r.age_band.as_str()).or_default();
-        e.0 += r
-            .population_thousands
-            .map_or(Decimal::ZERO, PrintedNumber::value);
-        e.1 += r
-            .total_spend_millions
-            .map_or(Decimal::ZERO, PrintedNumber::value);
-    }
     let bands = [
         ("Children 0-16", AgeBand::new("0-15", 0, Some(15))?),
         ("Adults 16-69", AgeBand::new("16-69", 16, Some(69))?),
         ("Elderly 70+", AgeBand::new("70+", 70, None)?),
     ];
-    let mut baselines = Vec::new();
-    for (devon_band, band) in &bands {
-        let (pop, spend) = sums
-            .get(devon_band)
-            .ok_or("band missing from the Devon table")?;
-        baselines.push(SegmentBaseline {
-            segment: band.label().to_owned(),
-            population: pop * Decimal::from(1_000),
-            spend: Money::from_decimal_rounded(
-                spend * Decimal::from(1_000_000),
-                RoundingRule::HalfAwayFromZero,
-            ),
-        });
-    }
+    let baselines = band_baselines(&devon.row, &bands)?;
     let rates = per_head_rates(&baselines, RoundingRule::HalfAwayFromZero)?;
 
     // ONS population change, mid-2019 to mid-2020, weighted by those costs.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::budget::SegmentBaseline;
 use crate::error::{Error, Result};
+use crate::population::AgeBand;
 
 /// A non-negative number as printed, with the number of decimals shown (thousands
 /// separators allowed): `"1,384"`, `"128.9"`, `"26.0"`.
@@ -251,6 +252,66 @@ pub fn baselines(rows: &[PrintedSegmentRow]) -> Result<Vec<SegmentBaseline>> {
                 segment: row.segment.clone(),
                 population: p.value() * THOUSAND,
                 spend: Money::from_decimal_rounded(t.value() * MILLION, RoundingRule::DEFAULT),
+            })
+        })
+        .collect()
+}
+
+/// Base-year baselines by age band from a printed table: each band's printed populations and
+/// total spends summed over its need groups, labelled by the [`AgeBand`] it maps to. A table's
+/// row labels rarely match ONS single-year bands (Devon prints "Children 0-16" and "Adults
+/// 16-69"), so the caller states which band each label stands for.
+///
+/// # Errors
+///
+/// [`Error::UnknownBudgetName`] if a label has no row in the table.
+///
+/// ```
+/// use capitation::budget_check::{band_baselines, PrintedSegmentRow};
+/// use capitation::population::AgeBand;
+/// let row = |need: &str, pop: &str, total: &str| PrintedSegmentRow {
+///     segment: need.into(),
+///     age_band: "Elderly 70+".into(),
+///     need: need.into(),
+///     population_thousands: Some(pop.parse().unwrap()),
+///     spend_per_head: None,
+///     total_spend_millions: Some(total.parse().unwrap()),
+/// };
+/// let rows = [row("healthy", "10.0", "20.0"), row("dementia", "5.6", "84.7")];
+/// let bands = [("Elderly 70+", AgeBand::new("70+", 70, None)?)];
+/// let b = band_baselines(&rows, &bands)?;
+/// assert_eq!(b[0].segment, "70+");
+/// assert_eq!(b[0].population, rust_decimal::Decimal::from(15_600));
+/// assert_eq!(b[0].spend, "104700000".parse()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn band_baselines(
+    rows: &[PrintedSegmentRow],
+    bands: &[(&str, AgeBand)],
+) -> Result<Vec<SegmentBaseline>> {
+    bands
+        .iter()
+        .map(|(label, band)| {
+            let in_band: Vec<_> = rows.iter().filter(|r| r.age_band == *label).collect();
+            if in_band.is_empty() {
+                return Err(Error::UnknownBudgetName {
+                    context: "printed table age bands".into(),
+                    name: (*label).to_owned(),
+                });
+            }
+            let printed = |f: fn(&PrintedSegmentRow) -> Option<PrintedNumber>| -> Decimal {
+                in_band
+                    .iter()
+                    .filter_map(|r| f(r))
+                    .map(PrintedNumber::value)
+                    .sum()
+            };
+            let population = printed(|r| r.population_thousands) * THOUSAND;
+            let spend = printed(|r| r.total_spend_millions) * MILLION;
+            Ok(SegmentBaseline {
+                segment: band.label().to_owned(),
+                population,
+                spend: Money::from_decimal_rounded(spend, RoundingRule::DEFAULT),
             })
         })
         .collect()
