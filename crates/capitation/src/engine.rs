@@ -439,26 +439,52 @@ impl<'a> Segmenter<'a> {
             )
     }
 
-    fn columns_range(&self, cols: &PeopleColumns, start: usize, end: usize) -> SegmentTotals {
-        let mut totals = self.empty();
-        let range = start..end;
+    fn segments_of<C: Copy + Into<u64>>(
+        &self,
+        cols: &PeopleColumns,
+        range: std::ops::Range<usize>,
+        conds: &[C],
+        segs: &mut Vec<u8>,
+    ) {
         let ages = cols.age.get(range.clone()).unwrap_or(&[]);
         let sexes = cols.sex.get(range.clone()).unwrap_or(&[]);
-        let conds = cols.conditions.get(range.clone()).unwrap_or(&[]);
-        let mut segs = Vec::with_capacity(end - start);
         match self.scheme.table() {
-            Some(t) => t.segments_into(ages, sexes, conds, &mut segs),
+            Some(t) => t.segments_into(ages, sexes, conds, segs),
             None => {
                 let places = cols.place.get(range.clone()).unwrap_or(&[]);
-                let deps = cols.deprivation.get(range.clone()).unwrap_or(&[]);
+                let deps = cols.deprivation.get(range).unwrap_or(&[]);
                 segs.extend(
                     ages.iter()
                         .zip(sexes)
                         .zip(conds)
                         .zip(places.iter().zip(deps))
                         .map(|(((a, s), c), (p, d))| {
-                            self.scheme.segment_parts(*a, *s, *c, *p, *d) as u8
+                            self.scheme.segment_parts(*a, *s, (*c).into(), *p, *d) as u8
                         }),
+                );
+            }
+        }
+    }
+
+    fn columns_range(&self, cols: &PeopleColumns, start: usize, end: usize) -> SegmentTotals {
+        let mut totals = self.empty();
+        let range = start..end;
+        let mut segs = Vec::with_capacity(end - start);
+        match &cols.conditions {
+            Column::Narrow(c) => {
+                self.segments_of(
+                    cols,
+                    range.clone(),
+                    c.get(range.clone()).unwrap_or(&[]),
+                    &mut segs,
+                );
+            }
+            Column::Wide(c) => {
+                self.segments_of(
+                    cols,
+                    range.clone(),
+                    c.get(range.clone()).unwrap_or(&[]),
+                    &mut segs,
                 );
             }
         }
@@ -466,16 +492,25 @@ impl<'a> Segmenter<'a> {
         let people = scatter_count(&segs);
         let days = scatter_sum(&segs, member_days, |d| u64::from(*d));
         for (k, column) in cols.spend.iter().enumerate() {
-            let values = column.get(range.clone()).unwrap_or(&[]);
-            // Sums of at most CHUNK values below this bound fit in an i64.
-            let narrow = cols
-                .spend_max
-                .get(k)
-                .is_some_and(|m| *m <= i64::MAX / CHUNK as i64);
-            let sums: [i128; 256] = if narrow {
-                scatter_sum(&segs, values, |v| *v).map(i128::from)
-            } else {
-                scatter_sum(&segs, values, |v| i128::from(*v))
+            let sums: [i128; 256] = match column {
+                // At most CHUNK values below 2^32 sum below 2^48: a u64 holds them.
+                Column::Narrow(v) => {
+                    let values = v.get(range.clone()).unwrap_or(&[]);
+                    scatter_sum(&segs, values, |x| u64::from(*x)).map(i128::from)
+                }
+                Column::Wide(v) => {
+                    let values = v.get(range.clone()).unwrap_or(&[]);
+                    // Sums of at most CHUNK values below this bound fit in an i64.
+                    let narrow = cols
+                        .spend_max
+                        .get(k)
+                        .is_some_and(|m| *m <= i64::MAX / CHUNK as i64);
+                    if narrow {
+                        scatter_sum(&segs, values, |x| *x).map(i128::from)
+                    } else {
+                        scatter_sum(&segs, values, |x| i128::from(*x))
+                    }
+                }
             };
             for (t, sum) in totals.segments.iter_mut().zip(sums) {
                 if let Some(slot) = t.spend.get_mut(k) {
@@ -554,16 +589,65 @@ where
     out
 }
 
-/// People as columns, the layout an analyst's dataframe uses: one vector per field.
+/// A column stored as narrow as its values allow (`N`), widened to `W` for good on the first
+/// value that does not fit: less memory to stream, the same values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column<N, W> {
+    Narrow(Vec<N>),
+    Wide(Vec<W>),
+}
+
+impl<N, W> Column<N, W>
+where
+    N: Copy + TryFrom<W> + Into<W>,
+    W: Copy,
+{
+    fn with_capacity(rows: usize) -> Self {
+        Column::Narrow(Vec::with_capacity(rows))
+    }
+
+    fn push(&mut self, v: W) {
+        match self {
+            Column::Narrow(values) => match N::try_from(v) {
+                Ok(n) => values.push(n),
+                Err(_) => {
+                    let mut wide: Vec<W> =
+                        Vec::with_capacity(values.capacity().max(values.len() + 1));
+                    wide.extend(values.iter().map(|x| (*x).into()));
+                    wide.push(v);
+                    *self = Column::Wide(wide);
+                }
+            },
+            Column::Wide(values) => values.push(v),
+        }
+    }
+
+    fn get(&self, row: usize) -> Option<W> {
+        match self {
+            Column::Narrow(values) => values.get(row).map(|x| (*x).into()),
+            Column::Wide(values) => values.get(row).copied(),
+        }
+    }
+}
+
+impl<N, W> Default for Column<N, W> {
+    fn default() -> Self {
+        Column::Narrow(Vec::new())
+    }
+}
+
+/// People as columns, the layout an analyst's dataframe uses: one vector per field. Condition
+/// sets are kept in 16 bits and spend in 32 bits while every value fits (the usual case), and
+/// widened when one does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleColumns {
     age: Vec<u8>,
     sex: Vec<Sex>,
-    conditions: Vec<u64>,
+    conditions: Column<u16, u64>,
     place: Vec<PlaceId>,
     deprivation: Vec<Deprivation>,
     member_days: Vec<u16>,
-    spend: Vec<Vec<i64>>,
+    spend: Vec<Column<u32, i64>>,
     spend_max: Vec<i64>,
 }
 
@@ -572,7 +656,7 @@ impl PeopleColumns {
     #[must_use]
     pub fn new(services: usize) -> PeopleColumns {
         PeopleColumns {
-            spend: vec![Vec::new(); services.min(MAX_SERVICES)],
+            spend: vec![Column::default(); services.min(MAX_SERVICES)],
             spend_max: vec![0; services.min(MAX_SERVICES)],
             ..PeopleColumns::default()
         }
@@ -584,11 +668,13 @@ impl PeopleColumns {
         PeopleColumns {
             age: Vec::with_capacity(rows),
             sex: Vec::with_capacity(rows),
-            conditions: Vec::with_capacity(rows),
+            conditions: Column::with_capacity(rows),
             place: Vec::with_capacity(rows),
             deprivation: Vec::with_capacity(rows),
             member_days: Vec::with_capacity(rows),
-            spend: vec![Vec::with_capacity(rows); services.min(MAX_SERVICES)],
+            spend: (0..services.min(MAX_SERVICES))
+                .map(|_| Column::with_capacity(rows))
+                .collect(),
             spend_max: vec![0; services.min(MAX_SERVICES)],
         }
     }
@@ -625,12 +711,12 @@ impl PeopleColumns {
     pub fn get(&self, row: usize) -> Option<Person> {
         let mut pence = [0i64; MAX_SERVICES];
         for (slot, col) in pence.iter_mut().zip(&self.spend) {
-            *slot = *col.get(row)?;
+            *slot = col.get(row)?;
         }
         Some(Person {
             age: *self.age.get(row)?,
             sex: *self.sex.get(row)?,
-            conditions: crate::catalogue::ConditionSet::from_bits(*self.conditions.get(row)?),
+            conditions: crate::catalogue::ConditionSet::from_bits(self.conditions.get(row)?),
             place: *self.place.get(row)?,
             deprivation: *self.deprivation.get(row)?,
             member_days: *self.member_days.get(row)?,
@@ -652,7 +738,7 @@ impl FromIterator<Person> for PeopleColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::ConditionCatalogue;
+    use crate::catalogue::{ConditionCatalogue, ConditionSet};
     use crate::person::{Places, ServiceSpend};
     use crate::scheme::SegmentationScheme;
 
@@ -738,6 +824,31 @@ mod tests {
         assert_eq!(a, d);
         assert_eq!(a, e);
         assert_eq!(cols.get(0), ps.first().copied());
+    }
+
+    #[test]
+    fn columns_widen_when_a_value_does_not_fit() {
+        let (scheme, services) = setup();
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let mut people = people();
+        let mut wide = Person::new(50, Sex::Male, 365);
+        wide.conditions = ConditionSet::from_bits(1 << 40 | 1);
+        wide.spend = ServiceSpend::from_pence(&[5_000_000_000, 1]).unwrap();
+        people.insert(1, wide);
+        let mut cols = PeopleColumns::new(2);
+        for p in &people {
+            cols.push(p);
+        }
+        assert!(matches!(cols.conditions, Column::Wide(_)));
+        assert!(matches!(cols.spend.first(), Some(Column::Wide(_))));
+        assert!(matches!(cols.spend.get(1), Some(Column::Narrow(_))));
+        for (i, p) in people.iter().enumerate() {
+            assert_eq!(cols.get(i).as_ref(), Some(p));
+        }
+        assert_eq!(
+            seg.aggregate_columns(&cols).unwrap(),
+            seg.aggregate(people).unwrap()
+        );
     }
 
     #[test]
