@@ -489,6 +489,32 @@ impl<'a> Segmenter<'a> {
             }
         }
         let member_days = cols.member_days.get(range.clone()).unwrap_or(&[]);
+        let narrow: Vec<&[u32]> = cols
+            .spend
+            .iter()
+            .filter_map(|c| match c {
+                Column::Narrow(v) => v.get(range.clone()),
+                Column::Wide(_) => None,
+            })
+            .collect();
+        if narrow.len() == cols.spend.len() {
+            // Every spend column is narrow: one fused pass over the rows.
+            let (people, days) = match narrow.len() {
+                1 => fused::<1>(&segs, member_days, &narrow, &mut totals),
+                2 => fused::<2>(&segs, member_days, &narrow, &mut totals),
+                3 => fused::<3>(&segs, member_days, &narrow, &mut totals),
+                4 => fused::<4>(&segs, member_days, &narrow, &mut totals),
+                5 => fused::<5>(&segs, member_days, &narrow, &mut totals),
+                6 => fused::<6>(&segs, member_days, &narrow, &mut totals),
+                7 => fused::<7>(&segs, member_days, &narrow, &mut totals),
+                _ => fused::<8>(&segs, member_days, &narrow, &mut totals),
+            };
+            for ((t, p), d) in totals.segments.iter_mut().zip(people).zip(days) {
+                t.people = p;
+                t.member_days = d;
+            }
+            return totals;
+        }
         let people = scatter_count(&segs);
         let days = scatter_sum(&segs, member_days, |d| u64::from(*d));
         for (k, column) in cols.spend.iter().enumerate() {
@@ -524,6 +550,60 @@ impl<'a> Segmenter<'a> {
         }
         totals
     }
+}
+
+/// One pass over a chunk whose `N` spend columns are all narrow: per row, the head count,
+/// member-days and each spend column go to the row's segment. Two interleaved sets of
+/// accumulators keep neighbouring rows of one segment from waiting on each other's stores.
+fn fused<const N: usize>(
+    segs: &[u8],
+    days: &[u16],
+    columns: &[&[u32]],
+    totals: &mut SegmentTotals,
+) -> ([u64; 256], [u64; 256]) {
+    let Ok(columns) = <[&[u32]; N]>::try_from(columns) else {
+        return ([0; 256], [0; 256]);
+    };
+    let mut iters = columns.map(|c| c.iter());
+    let mut acc = vec![[[0u64; N]; 256]; 2];
+    let mut people = [[0u64; 256]; 2];
+    let mut member_days = [[0u64; 256]; 2];
+    if let ([a0, a1], [p0, p1], [d0, d1]) = (acc.as_mut_slice(), &mut people, &mut member_days) {
+        let mut rows = segs.iter().zip(days);
+        loop {
+            let Some((s, d)) = rows.next() else { break };
+            let seg = usize::from(*s);
+            bump(p0, *s, 1);
+            bump(d0, *s, u64::from(*d));
+            if let Some(row) = a0.get_mut(seg) {
+                for (slot, it) in row.iter_mut().zip(iters.iter_mut()) {
+                    *slot += it.next().map_or(0, |v| u64::from(*v));
+                }
+            }
+            let Some((s, d)) = rows.next() else { break };
+            let seg = usize::from(*s);
+            bump(p1, *s, 1);
+            bump(d1, *s, u64::from(*d));
+            if let Some(row) = a1.get_mut(seg) {
+                for (slot, it) in row.iter_mut().zip(iters.iter_mut()) {
+                    *slot += it.next().map_or(0, |v| u64::from(*v));
+                }
+            }
+        }
+    }
+    for lane in &acc {
+        for (t, row) in totals.segments.iter_mut().zip(lane) {
+            for (slot, v) in t.spend.iter_mut().zip(row) {
+                *slot += i128::from(*v);
+            }
+        }
+    }
+    let [pa, pb] = people;
+    let [da, db] = member_days;
+    (
+        std::array::from_fn(|i| pa.get(i).copied().unwrap_or(0) + pb.get(i).copied().unwrap_or(0)),
+        std::array::from_fn(|i| da.get(i).copied().unwrap_or(0) + db.get(i).copied().unwrap_or(0)),
+    )
 }
 
 /// Count rows per segment. Four interleaved tallies keep consecutive rows of the same segment
