@@ -570,8 +570,7 @@ fn fused<const N: usize>(
     let mut member_days = [[0u64; 256]; 2];
     if let ([a0, a1], [p0, p1], [d0, d1]) = (acc.as_mut_slice(), &mut people, &mut member_days) {
         let mut rows = segs.iter().zip(days);
-        loop {
-            let Some((s, d)) = rows.next() else { break };
+        while let Some((s, d)) = rows.next() {
             let seg = usize::from(*s);
             bump(p0, *s, 1);
             bump(d0, *s, u64::from(*d));
