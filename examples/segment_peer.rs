@@ -171,7 +171,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             let mut best = f64::INFINITY;
             let mut totals = seg.empty();
-            let runs = 7;
+            let runs = 15;
             let cpu0 = cpu_seconds();
             for _ in 0..runs {
                 let start = Instant::now();

@@ -13,7 +13,7 @@ same totals to the penny, then prints for each tool:
   `person_csv::aggregate_file`), one run each in a fresh process; polars' lazy scan_csv with
   the streaming engine is shown too, for completeness;
 
-with rows per second (wall clock, best of several runs in memory), CPU seconds (user and
+with rows per second (wall clock, best of 15 runs in memory), CPU seconds (user and
 system, all threads; a figure less sensitive to other processes on a shared machine) and each
 process's peak resident memory (VmHWM / ru_maxrss).
 
@@ -103,7 +103,7 @@ def polars_child(mode, path):
         frame = pl.read_csv(path, schema_overrides=schema(pl))
         rows = frame.height
         seconds = float("inf")
-        runs = 7
+        runs = 15
         cpu0 = time.process_time()
         for _ in range(runs):
             start = time.perf_counter()
