@@ -773,6 +773,13 @@ impl PeopleColumns {
         }
     }
 
+    /// Append people.
+    pub fn extend<'p>(&mut self, people: impl IntoIterator<Item = &'p Person>) {
+        for p in people {
+            self.push(p);
+        }
+    }
+
     /// The number of people.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -801,16 +808,6 @@ impl PeopleColumns {
             member_days: *self.member_days.get(row)?,
             spend: crate::person::ServiceSpend::from_pence(&pence).ok()?,
         })
-    }
-}
-
-impl FromIterator<Person> for PeopleColumns {
-    fn from_iter<T: IntoIterator<Item = Person>>(iter: T) -> Self {
-        let mut cols = PeopleColumns::new(MAX_SERVICES);
-        for p in iter {
-            cols.push(&p);
-        }
-        cols
     }
 }
 
@@ -893,9 +890,8 @@ mod tests {
         let b = seg.par_aggregate(ps.clone()).unwrap();
         let c = seg.aggregate_slice(&ps).unwrap();
         let mut cols = PeopleColumns::new(2);
-        for p in &ps {
-            cols.push(p);
-        }
+        cols.extend(&ps);
+        assert_eq!(cols.len(), ps.len());
         let d = seg.aggregate_columns(&cols).unwrap();
         let e = seg.try_aggregate(ps.iter().copied().map(Ok)).unwrap();
         assert_eq!(a, b);
