@@ -109,4 +109,3 @@ pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
         ),
     ]
 }
-
