@@ -6,11 +6,19 @@
 //! computes (the proportion whose Wilson interval just excludes `p̄`). For rates and
 //! indirectly standardised ratios with target `θ₀` and precision `ρ` (the denominator, or
 //! the expected count), the limits are `θ₀ ± z·√(θ₀/ρ)`.
+//!
+//! [`exact_proportion_limits`] and [`exact_proportion_funnel`] use the exact binomial
+//! distribution instead, with the interpolation of Spiegelhalter (2005), appendix A.1.1: for
+//! a tail probability `q`, take the smallest count `r` with `P(R ≤ r) ≥ q` under the target
+//! proportion, interpolate `a = (P(R ≤ r) − q) / (P(R ≤ r) − P(R ≤ r − 1))`, and plot
+//! `(r − a) / n`. They differ from the normal approximation most at small denominators and
+//! proportions near 0 or 1.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::stats::confidence::{ConfidenceLevel, Interval};
+use crate::stats::confidence::{ConfidenceLevel, EXACT_BINOMIAL_MAX, Interval};
+use crate::stats::special::binomial_cdf;
 
 /// Where a unit falls on a funnel plot.
 #[derive(
@@ -143,28 +151,138 @@ pub fn proportion_funnel(units: &[(f64, f64)]) -> Result<Funnel> {
     let points = units
         .iter()
         .map(|&(x, n)| {
-            let p = x / n;
-            let limits95 = proportion_limits(centre, n, ConfidenceLevel::P95)?;
-            let limits998 = proportion_limits(centre, n, ConfidenceLevel::P998)?;
-            let flag = if p > limits998.upper {
-                FunnelFlag::High998
-            } else if p > limits95.upper {
-                FunnelFlag::High95
-            } else if p < limits998.lower {
-                FunnelFlag::Low998
-            } else if p < limits95.lower {
-                FunnelFlag::Low95
-            } else {
-                FunnelFlag::NotSignificant
-            };
-            Ok(FunnelPoint {
-                numerator: x,
-                denominator: n,
-                proportion: p,
-                limits95,
-                limits998,
-                flag,
-            })
+            point(
+                x,
+                n,
+                proportion_limits(centre, n, ConfidenceLevel::P95)?,
+                proportion_limits(centre, n, ConfidenceLevel::P998)?,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Funnel { centre, points })
+}
+
+/// Label a unit against its limits.
+#[allow(clippy::unnecessary_wraps)]
+fn point(x: f64, n: f64, limits95: Interval, limits998: Interval) -> Result<FunnelPoint> {
+    let p = x / n;
+    let flag = if p > limits998.upper {
+        FunnelFlag::High998
+    } else if p > limits95.upper {
+        FunnelFlag::High95
+    } else if p < limits998.lower {
+        FunnelFlag::Low998
+    } else if p < limits95.lower {
+        FunnelFlag::Low95
+    } else {
+        FunnelFlag::NotSignificant
+    };
+    Ok(FunnelPoint {
+        numerator: x,
+        denominator: n,
+        proportion: p,
+        limits95,
+        limits998,
+        flag,
+    })
+}
+
+/// The exact binomial quantile limit at tail probability `q` (Spiegelhalter 2005, A.1.1).
+fn exact_quantile_limit(centre: f64, n: u64, q: f64) -> f64 {
+    // Smallest r in 0..=n with F(r) >= q (F(n) = 1 >= q always).
+    let (mut lo, mut hi) = (0u64, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if binomial_cdf(mid, n, centre) >= q {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let r = lo;
+    let at = binomial_cdf(r, n, centre);
+    let below = match r.checked_sub(1) {
+        Some(k) => binomial_cdf(k, n, centre),
+        None => 0.0,
+    };
+    let step = at - below;
+    let a = if step > 0.0 { (at - q) / step } else { 0.0 };
+    #[allow(clippy::cast_precision_loss)]
+    let (rf, nf) = (r as f64, n as f64);
+    ((rf - a) / nf).clamp(0.0, 1.0)
+}
+
+/// Exact binomial control limits for a proportion at denominator `n` around `centre`, with
+/// Spiegelhalter's interpolation so the limits are smooth in `n`.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] unless `0 ≤ centre ≤ 1` (finite) and `1 ≤ n ≤`
+/// [`EXACT_BINOMIAL_MAX`].
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::{funnel::exact_proportion_limits, ConfidenceLevel};
+/// let l = exact_proportion_limits(0.3, 100, ConfidenceLevel::P95)?;
+/// assert!((l.lower - 0.206902).abs() < 1e-6 && (l.upper - 0.386912).abs() < 1e-6);
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn exact_proportion_limits(centre: f64, n: u64, level: ConfidenceLevel) -> Result<Interval> {
+    if !(centre.is_finite() && (0.0..=1.0).contains(&centre)) || n == 0 || n > EXACT_BINOMIAL_MAX {
+        return Err(Error::Statistics {
+            statistic: "exact funnel limits",
+            reason: format!(
+                "centre {centre} must be in [0, 1] and denominator {n} from 1 to {EXACT_BINOMIAL_MAX}"
+            ),
+        });
+    }
+    let tail = level.alpha() / 2.0;
+    Ok(Interval {
+        lower: exact_quantile_limit(centre, n, tail),
+        upper: exact_quantile_limit(centre, n, 1.0 - tail),
+        level,
+    })
+}
+
+/// Plot units `(numerator, denominator)` on a proportion funnel with exact binomial limits
+/// ([`exact_proportion_limits`]) and label each.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] for no units, a numerator above its denominator, a zero denominator
+/// or one above [`EXACT_BINOMIAL_MAX`].
+pub fn exact_proportion_funnel(units: &[(u64, u64)]) -> Result<Funnel> {
+    let bad = |reason: String| Error::Statistics {
+        statistic: "exact funnel plot",
+        reason,
+    };
+    if units.is_empty() {
+        return Err(bad("no units".into()));
+    }
+    let (mut sx, mut sn) = (0u128, 0u128);
+    for (i, &(x, n)) in units.iter().enumerate() {
+        if n == 0 || x > n || n > EXACT_BINOMIAL_MAX {
+            return Err(bad(format!(
+                "unit {i}: {x} of {n} is not a valid proportion"
+            )));
+        }
+        sx += u128::from(x);
+        sn += u128::from(n);
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let centre = sx as f64 / sn as f64;
+    let points = units
+        .iter()
+        .map(|&(x, n)| {
+            #[allow(clippy::cast_precision_loss)]
+            let (xf, nf) = (x as f64, n as f64);
+            point(
+                xf,
+                nf,
+                exact_proportion_limits(centre, n, ConfidenceLevel::P95)?,
+                exact_proportion_limits(centre, n, ConfidenceLevel::P998)?,
+            )
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Funnel { centre, points })
@@ -174,6 +292,7 @@ pub fn proportion_funnel(units: &[(f64, f64)]) -> Result<Funnel> {
 mod tests {
     use super::*;
     use crate::stats::wilson;
+    use proptest::prelude::*;
 
     /// Limits computed independently by bisection: the observed proportion whose Wilson (1927)
     /// score bound equals the centre line, as PHEindicatormethods' funnel limits define them
@@ -245,5 +364,126 @@ mod tests {
         let r = rate_limits(1.0, 100.0, ConfidenceLevel::P95).unwrap();
         assert!((r.upper - 1.195_996_398_454_005_4).abs() < 1e-12);
         assert!(rate_limits(1.0, 0.0, ConfidenceLevel::P95).is_err());
+    }
+
+    /// Exact binomial limits with Spiegelhalter's (2005, appendix A.1.1) interpolation,
+    /// computed independently in Python with `scipy.stats.binom.ppf` and `binom.cdf`
+    /// (q = 0.025, 0.975, 0.001, 0.999).
+    #[test]
+    fn exact_limits_match_independent_values() {
+        let cases: [(f64, u64, [f64; 4]); 6] = [
+            (
+                0.3,
+                100,
+                [
+                    0.206_902_385_791_073_06,
+                    0.386_912_014_163_788,
+                    0.160_260_746_891_118_72,
+                    0.441_562_623_860_85,
+                ],
+            ),
+            (
+                0.3,
+                1000,
+                [
+                    0.271_281_417_014_966_44,
+                    0.328_088_928_334_208_44,
+                    0.255_302_819_716_496_93,
+                    0.344_830_374_609_731_8,
+                ],
+            ),
+            (
+                0.05,
+                250,
+                [
+                    0.022_604_339_331_880_195,
+                    0.076_698_317_392_578_22,
+                    0.010_883_160_245_215_656,
+                    0.095_441_693_387_147_86,
+                ],
+            ),
+            (
+                0.9,
+                40,
+                [
+                    0.783_998_395_452_970_1,
+                    0.971_111_021_670_208,
+                    0.714_215_548_389_806_2,
+                    0.998_308_626_074_703_6,
+                ],
+            ),
+            (
+                0.8064,
+                50,
+                [
+                    0.681_432_451_487_084_3,
+                    0.899_336_083_377_556_5,
+                    0.607_233_848_096_780_6,
+                    0.950_358_769_563_586_8,
+                ],
+            ),
+            (
+                0.5,
+                7,
+                [
+                    0.044_897_959_183_673_466,
+                    0.812_244_897_959_183_5,
+                    0.0,
+                    0.981_714_285_714_285_6,
+                ],
+            ),
+        ];
+        for (p, n, [lo95, hi95, lo998, hi998]) in cases {
+            let a = exact_proportion_limits(p, n, ConfidenceLevel::P95).unwrap();
+            let b = exact_proportion_limits(p, n, ConfidenceLevel::P998).unwrap();
+            for (got, want) in [
+                (a.lower, lo95),
+                (a.upper, hi95),
+                (b.lower, lo998),
+                (b.upper, hi998),
+            ] {
+                assert!((got - want).abs() < 1e-9, "{p} {n}: {got} vs {want}");
+            }
+        }
+        assert!(exact_proportion_limits(0.5, 0, ConfidenceLevel::P95).is_err());
+        assert!(exact_proportion_limits(-0.1, 10, ConfidenceLevel::P95).is_err());
+        assert!(exact_proportion_limits(f64::NAN, 10, ConfidenceLevel::P95).is_err());
+        assert!(
+            exact_proportion_limits(0.5, EXACT_BINOMIAL_MAX + 1, ConfidenceLevel::P95).is_err()
+        );
+    }
+
+    #[test]
+    fn exact_funnel_labels_outliers() {
+        let f = exact_proportion_funnel(&[(30, 100), (300, 1000), (60, 100), (200, 1000), (4, 40)])
+            .unwrap();
+        assert!((f.centre - 594.0 / 2240.0).abs() < 1e-12);
+        let flags: Vec<_> = f.points.iter().map(|p| p.flag).collect();
+        assert_eq!(
+            flags,
+            [
+                FunnelFlag::NotSignificant,
+                FunnelFlag::High95,
+                FunnelFlag::High998,
+                FunnelFlag::Low998,
+                FunnelFlag::Low95,
+            ]
+        );
+        assert!(exact_proportion_funnel(&[]).is_err());
+        assert!(exact_proportion_funnel(&[(2, 1)]).is_err());
+        assert!(exact_proportion_funnel(&[(0, 0)]).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn prop_exact_limits_bracket_the_centre(n in 1u64..5_000, centre in 0.0f64..=1.0) {
+            let narrow = exact_proportion_limits(centre, n, ConfidenceLevel::P95).unwrap();
+            let wide = exact_proportion_limits(centre, n, ConfidenceLevel::P998).unwrap();
+            for l in [narrow, wide] {
+                prop_assert!(l.lower >= 0.0 && l.upper <= 1.0);
+                prop_assert!(l.lower <= centre + 1e-9 && centre <= l.upper + 1e-9);
+            }
+            prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
+        }
     }
 }

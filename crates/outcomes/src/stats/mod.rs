@@ -12,11 +12,14 @@
 
 pub mod compare;
 pub mod confidence;
+pub mod dsr;
 pub mod funnel;
 pub mod spc;
+mod special;
 
 pub use compare::{Significance, compare};
 pub use confidence::{
-    ConfidenceLevel, Interval, byar, byar_rate, count_interval, poisson_exact, rate_interval,
-    wilson,
+    ConfidenceLevel, EXACT_BINOMIAL_MAX, Interval, byar, byar_rate, clopper_pearson,
+    count_interval, poisson_exact, rate_interval, wilson,
 };
+pub use dsr::{CountLimits, Dsr, DsrStratum, dsr};
