@@ -366,7 +366,7 @@ pub fn clopper_pearson(x: u64, n: u64, level: ConfidenceLevel) -> Result<Interva
 }
 
 /// `P(X ≤ k)` for `X ~ Poisson(mu)`, summed in log space so large means do not underflow.
-fn poisson_cdf(k: u64, mu: f64) -> f64 {
+pub(crate) fn poisson_cdf(k: u64, mu: f64) -> f64 {
     if mu <= 0.0 {
         return 1.0;
     }

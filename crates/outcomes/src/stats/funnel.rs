@@ -12,12 +12,15 @@
 //! a tail probability `q`, take the smallest count `r` with `P(R ≤ r) ≥ q` under the target
 //! proportion, interpolate `a = (P(R ≤ r) − q) / (P(R ≤ r) − P(R ≤ r − 1))`, and plot
 //! `(r − a) / n`. They differ from the normal approximation most at small denominators and
-//! proportions near 0 or 1.
+//! proportions near 0 or 1. [`exact_rate_limits`] does the same for rates and indirectly
+//! standardised ratios with the Poisson distribution (Spiegelhalter 2005, appendix A.1.2).
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::stats::confidence::{ConfidenceLevel, EXACT_BINOMIAL_MAX, Interval};
+use crate::stats::confidence::{
+    ConfidenceLevel, EXACT_BINOMIAL_MAX, EXACT_POISSON_MAX, Interval, poisson_cdf,
+};
 use crate::stats::special::binomial_cdf;
 
 /// Where a unit falls on a funnel plot.
@@ -288,6 +291,74 @@ pub fn exact_proportion_funnel(units: &[(u64, u64)]) -> Result<Funnel> {
     Ok(Funnel { centre, points })
 }
 
+/// Exact Poisson control limits for a rate or ratio with target `theta` at precision `rho`
+/// (the denominator, or the expected count for a standardised ratio with target 1): the
+/// Poisson quantiles of the count at mean `theta · rho`, interpolated as in Spiegelhalter
+/// (2005, appendix A.1.2) and divided by `rho`. The lower limit is never below zero. For a
+/// mean count below about 0.03 the interpolated 95% upper limit can fall below the target
+/// itself (every count above zero is then flagged), as the method defines it.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] unless `theta ≥ 0` and `rho > 0` are finite and the mean count
+/// `theta · rho` is at most [`EXACT_POISSON_MAX`] (use [`rate_limits`] beyond).
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::{funnel::exact_rate_limits, ConfidenceLevel};
+/// // An indirectly standardised ratio with 100 expected events.
+/// let l = exact_rate_limits(1.0, 100.0, ConfidenceLevel::P95)?;
+/// assert!((l.lower - 0.803663).abs() < 1e-6 && (l.upper - 1.195809).abs() < 1e-6);
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn exact_rate_limits(theta: f64, rho: f64, level: ConfidenceLevel) -> Result<Interval> {
+    #[allow(clippy::cast_precision_loss)]
+    let max_mean = EXACT_POISSON_MAX as f64;
+    let mean = theta * rho;
+    if !theta.is_finite()
+        || theta < 0.0
+        || !rho.is_finite()
+        || rho <= 0.0
+        || !mean.is_finite()
+        || mean > max_mean
+    {
+        return Err(Error::Statistics {
+            statistic: "exact funnel limits",
+            reason: format!(
+                "target {theta} must be non-negative, precision {rho} above zero and the mean count {mean} at most {EXACT_POISSON_MAX}"
+            ),
+        });
+    }
+    let quantile_limit = |q: f64| {
+        // Far enough into the upper tail that P(X <= hi) >= q for every level offered.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let mut hi = (mean + 10.0 * mean.sqrt() + 50.0).ceil() as u64;
+        let mut lo = 0u64;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if poisson_cdf(mid, mean) >= q {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let at = poisson_cdf(lo, mean);
+        let below = lo.checked_sub(1).map_or(0.0, |k| poisson_cdf(k, mean));
+        let step = at - below;
+        let a = if step > 0.0 { (at - q) / step } else { 0.0 };
+        #[allow(clippy::cast_precision_loss)]
+        let r = lo as f64;
+        ((r - a) / rho).max(0.0)
+    };
+    let tail = level.alpha() / 2.0;
+    Ok(Interval {
+        lower: quantile_limit(tail),
+        upper: quantile_limit(1.0 - tail),
+        level,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,6 +545,92 @@ mod tests {
         assert!(exact_proportion_funnel(&[(0, 0)]).is_err());
     }
 
+    /// Exact Poisson limits with Spiegelhalter's (2005, appendix A.1.2) interpolation,
+    /// computed independently in Python with `scipy.stats.poisson.ppf` and `poisson.cdf`
+    /// (q = 0.025, 0.975, 0.001, 0.999).
+    #[test]
+    fn exact_rate_limits_match_independent_values() {
+        let cases: [(f64, f64, [f64; 4]); 6] = [
+            (
+                1.0,
+                10.0,
+                [
+                    0.377_518_794_768_840_1,
+                    1.615_995_067_334_478,
+                    0.122_052_931_589_613_42,
+                    2.066_200_083_599_499,
+                ],
+            ),
+            (
+                1.0,
+                100.0,
+                [
+                    0.803_663_371_217_471_1,
+                    1.195_808_948_521_173,
+                    0.700_652_842_648_439_3,
+                    1.318_047_503_976_241_2,
+                ],
+            ),
+            (
+                1.0,
+                2.5,
+                [0.0, 2.244_610_269_862_032_5, 0.0, 3.265_014_584_612_36],
+            ),
+            (
+                0.002,
+                50_000.0,
+                [
+                    0.001_607_326_742_434_942_2,
+                    0.002_391_617_897_042_345_7,
+                    0.001_401_305_685_296_878_5,
+                    0.002_636_095_007_952_482,
+                ],
+            ),
+            (
+                12.0,
+                3.0,
+                [
+                    8.070_437_678_755_498,
+                    15.912_960_040_298_152,
+                    6.134_627_358_233_831,
+                    18.482_525_854_232_655,
+                ],
+            ),
+            (
+                1.0,
+                5_000.0,
+                [
+                    0.972_276_431_285_127_2,
+                    1.027_713_021_902_294,
+                    0.956_482_841_627_659_6,
+                    1.043_887_141_532_381_2,
+                ],
+            ),
+        ];
+        for (theta, rho, [lo95, hi95, lo998, hi998]) in cases {
+            let a = exact_rate_limits(theta, rho, ConfidenceLevel::P95).unwrap();
+            let b = exact_rate_limits(theta, rho, ConfidenceLevel::P998).unwrap();
+            for (got, want) in [
+                (a.lower, lo95),
+                (a.upper, hi95),
+                (b.lower, lo998),
+                (b.upper, hi998),
+            ] {
+                assert!(
+                    (got - want).abs() < 1e-9 * want.max(1.0),
+                    "{theta} {rho}: {got} vs {want}"
+                );
+            }
+        }
+        assert!(exact_rate_limits(-1.0, 10.0, ConfidenceLevel::P95).is_err());
+        assert!(exact_rate_limits(1.0, 0.0, ConfidenceLevel::P95).is_err());
+        assert!(exact_rate_limits(f64::NAN, 10.0, ConfidenceLevel::P95).is_err());
+        assert!(exact_rate_limits(1.0, 1e6, ConfidenceLevel::P95).is_err());
+        // A zero target has zero-width limits.
+        let zero = exact_rate_limits(0.0, 10.0, ConfidenceLevel::P998).unwrap();
+        assert_eq!((zero.lower, zero.upper), (0.0, 0.0));
+    }
+
     proptest! {
         #[test]
         fn prop_exact_limits_bracket_the_centre(n in 1u64..5_000, centre in 0.0f64..=1.0) {
@@ -482,6 +639,19 @@ mod tests {
             for l in [narrow, wide] {
                 prop_assert!(l.lower >= 0.0 && l.upper <= 1.0);
                 prop_assert!(l.lower <= centre + 1e-9 && centre <= l.upper + 1e-9);
+            }
+            prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
+        }
+
+        #[test]
+        fn prop_exact_rate_limits_bracket_the_target(theta in 0.0f64..50.0, rho in 0.1f64..2_000.0) {
+            // Below a mean count of about 0.03 the interpolated upper limit may sit under the target.
+            prop_assume!(theta == 0.0 || theta * rho >= 0.05);
+            let narrow = exact_rate_limits(theta, rho, ConfidenceLevel::P95).unwrap();
+            let wide = exact_rate_limits(theta, rho, ConfidenceLevel::P998).unwrap();
+            for l in [narrow, wide] {
+                prop_assert!(l.lower >= 0.0 && l.upper.is_finite());
+                prop_assert!(l.lower <= theta + 1e-9 && theta <= l.upper + 1e-9);
             }
             prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
         }
