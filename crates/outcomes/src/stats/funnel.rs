@@ -14,13 +14,21 @@
 //! `(r − a) / n`. They differ from the normal approximation most at small denominators and
 //! proportions near 0 or 1. [`exact_rate_limits`] does the same for rates and indirectly
 //! standardised ratios with the Poisson distribution (Spiegelhalter 2005, appendix A.1.2).
+//!
+//! [`dsr_funnel`] labels directly standardised rates as Fingertips does
+//! (PHEindicatormethods `assign_funnel_significance` with `rate_type = "dsr"`): each unit's
+//! denominator is derived as `events × per / DSR`, the centre is `Σ events / Σ derived
+//! denominators`, and a unit is significant where the centre lies outside its count's
+//! interval ([`count_interval`]: exact below 10 events, Byar's from 10) over its derived
+//! denominator. Units with fewer than 10 events are not assessed.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::stats::confidence::{
-    ConfidenceLevel, EXACT_BINOMIAL_MAX, EXACT_POISSON_MAX, Interval, poisson_cdf,
+    ConfidenceLevel, EXACT_BINOMIAL_MAX, EXACT_POISSON_MAX, Interval, count_interval, poisson_cdf,
 };
+use crate::stats::dsr::DSR_MIN_EVENTS;
 use crate::stats::special::binomial_cdf;
 
 /// Where a unit falls on a funnel plot.
@@ -359,6 +367,122 @@ pub fn exact_rate_limits(theta: f64, rho: f64, level: ConfidenceLevel) -> Result
     })
 }
 
+/// One directly standardised rate on a funnel plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DsrFunnelPoint {
+    /// Its total events.
+    pub events: f64,
+    /// Its rate per `per`.
+    pub rate: f64,
+    /// `events × per / rate`; `None` without events.
+    pub derived_denominator: Option<f64>,
+    /// Its 95% interval per `per` (the count's interval over the derived denominator).
+    pub interval95: Option<Interval>,
+    /// Its 99.8% interval per `per`.
+    pub interval998: Option<Interval>,
+    /// Its label; `None` when it has fewer than 10 events (not assessed for DSRs).
+    pub flag: Option<FunnelFlag>,
+}
+
+/// A funnel plot of directly standardised rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DsrFunnel {
+    /// The centre line per `per`: `Σ events / Σ derived denominators × per`.
+    pub centre: f64,
+    /// The units in input order.
+    pub points: Vec<DsrFunnelPoint>,
+}
+
+/// Label units `(events, rate per `per`)` of a directly standardised rate against the
+/// weighted centre, as Fingertips does.
+///
+/// # Errors
+///
+/// [`Error::Statistics`] for no units, a multiplier that is not positive, negative or
+/// non-finite events or rates, a unit with events but a zero rate, or no unit with events.
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::funnel::{dsr_funnel, FunnelFlag};
+/// let f = dsr_funnel(&[(885.0, 1766.8283), (950.0, 2662.5845), (1445.0, 2261.46432)], 100_000.0)?;
+/// assert_eq!(f.points[0].flag, Some(FunnelFlag::Low998));
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn dsr_funnel(units: &[(f64, f64)], per: f64) -> Result<DsrFunnel> {
+    let bad = |reason: String| Error::Statistics {
+        statistic: "DSR funnel plot",
+        reason,
+    };
+    if !per.is_finite() || per <= 0.0 {
+        return Err(bad(format!("multiplier {per} must be positive and finite")));
+    }
+    if units.is_empty() {
+        return Err(bad("no units".into()));
+    }
+    let mut derived = Vec::with_capacity(units.len());
+    let (mut events_total, mut denominator_total) = (0.0, 0.0);
+    for (i, &(events, rate)) in units.iter().enumerate() {
+        if !events.is_finite() || events < 0.0 || !rate.is_finite() || rate < 0.0 {
+            return Err(bad(format!(
+                "unit {i}: events {events} and rate {rate} must be finite, not negative"
+            )));
+        }
+        let d = if events > 0.0 {
+            if rate <= 0.0 {
+                return Err(bad(format!("unit {i}: {events} events but a zero rate")));
+            }
+            let d = events * per / rate;
+            denominator_total += d;
+            Some(d)
+        } else {
+            None
+        };
+        events_total += events;
+        derived.push(d);
+    }
+    if denominator_total <= 0.0 {
+        return Err(bad("no unit has events".into()));
+    }
+    let centre = events_total / denominator_total;
+    let points = units
+        .iter()
+        .zip(derived)
+        .map(|(&(events, rate), derived_denominator)| {
+            let (mut interval95, mut interval998, mut flag) = (None, None, None);
+            if let Some(d) = derived_denominator.filter(|_| events >= DSR_MIN_EVENTS) {
+                let a = count_interval(events, ConfidenceLevel::P95)?.scaled(1.0 / d);
+                let b = count_interval(events, ConfidenceLevel::P998)?.scaled(1.0 / d);
+                flag = Some(if centre < b.lower {
+                    FunnelFlag::High998
+                } else if centre < a.lower {
+                    FunnelFlag::High95
+                } else if centre > b.upper {
+                    FunnelFlag::Low998
+                } else if centre > a.upper {
+                    FunnelFlag::Low95
+                } else {
+                    FunnelFlag::NotSignificant
+                });
+                interval95 = Some(a.scaled(per));
+                interval998 = Some(b.scaled(per));
+            }
+            Ok(DsrFunnelPoint {
+                events,
+                rate,
+                derived_denominator,
+                interval95,
+                interval998,
+                flag,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DsrFunnel {
+        centre: centre * per,
+        points,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,6 +753,57 @@ mod tests {
         // A zero target has zero-width limits.
         let zero = exact_rate_limits(0.0, 10.0, ConfidenceLevel::P998).unwrap();
         assert_eq!((zero.lower, zero.upper), (0.0, 0.0));
+    }
+
+    /// Fingertips 22401 (falls admissions 65+, DSR per 100,000), 2023, eight Greater
+    /// Manchester districts E08000001 to E08000008 (published counts and rates), labelled
+    /// independently in Python following PHEindicatormethods `assign_funnel_significance`
+    /// (`rate_type = "dsr"`: derived denominators, Byar from 10 events); centre
+    /// 2,188.4249932924781. A ninth unit with 8 events is not assessed.
+    #[test]
+    fn dsr_funnel_matches_independent_labels() {
+        let units = [
+            (885.0, 1_766.828_3),
+            (760.0, 2_131.016_9),
+            (1_165.0, 2_316.168_42),
+            (760.0, 2_009.773_16),
+            (845.0, 2_360.600_59),
+            (950.0, 2_662.584_5),
+            (1_445.0, 2_261.464_32),
+            (830.0, 2_081.766_16),
+        ];
+        let f = dsr_funnel(&units, 100_000.0).unwrap();
+        assert!((f.centre - 2_188.424_993_292_478).abs() < 1e-8);
+        let flags: Vec<_> = f.points.iter().map(|p| p.flag.unwrap()).collect();
+        assert_eq!(
+            flags,
+            [
+                FunnelFlag::Low998,
+                FunnelFlag::NotSignificant,
+                FunnelFlag::NotSignificant,
+                FunnelFlag::Low95,
+                FunnelFlag::High95,
+                FunnelFlag::High998,
+                FunnelFlag::NotSignificant,
+                FunnelFlag::NotSignificant,
+            ]
+        );
+        for p in &f.points {
+            let (a, b) = (p.interval95.unwrap(), p.interval998.unwrap());
+            assert!(b.lower < a.lower && a.lower < p.rate && p.rate < a.upper && a.upper < b.upper);
+        }
+        let mut with_small = units.to_vec();
+        with_small.push((8.0, 1_500.0));
+        with_small.push((0.0, 0.0));
+        let g = dsr_funnel(&with_small, 100_000.0).unwrap();
+        assert_eq!(g.points[8].flag, None);
+        assert!(g.points[8].derived_denominator.is_some());
+        assert_eq!(g.points[9].derived_denominator, None);
+        assert!(dsr_funnel(&[], 100_000.0).is_err());
+        assert!(dsr_funnel(&units, 0.0).is_err());
+        assert!(dsr_funnel(&[(10.0, 0.0)], 100_000.0).is_err());
+        assert!(dsr_funnel(&[(-1.0, 5.0)], 100_000.0).is_err());
+        assert!(dsr_funnel(&[(0.0, 0.0)], 100_000.0).is_err());
     }
 
     proptest! {
