@@ -25,6 +25,7 @@ use route_map::outcomes::curve::Performance;
 use route_map::outcomes::fingertips;
 use route_map::outcomes::observation::{Limits, Observation, Period, series};
 use route_map::outcomes::stats::dsr::european_standard_population;
+use route_map::outcomes::stats::funnel::dsr_funnel;
 use route_map::outcomes::stats::spc::{XmrChart, XmrOptions};
 use route_map::outcomes::stats::{
     ConfidenceLevel, Dsr, DsrStratum, Interval, compare, dsr, rate_interval, wilson,
@@ -240,6 +241,66 @@ fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Er
     }
 }
 
+/// The area's label on a funnel of the latest year's DSRs for the areas of its tier (same
+/// GSS code prefix), as Fingertips labels DSR funnels.
+fn dsr_funnel_line(
+    observations: &[Observation],
+    source_id: &str,
+    area: &AreaCode,
+    sex: &str,
+    age: &str,
+) -> Result<(), Box<dyn Error>> {
+    let tier = area.as_str().get(..3).unwrap_or_default();
+    let rows: Vec<&Observation> = observations
+        .iter()
+        .filter(|o| {
+            o.source_indicator_id == source_id
+                && o.area.as_str().starts_with(tier)
+                && o.is_whole_population()
+                && o.sex.as_deref() == Some(sex)
+                && o.age.as_deref() == Some(age)
+                && o.value.is_some()
+                && o.numerator.is_some()
+        })
+        .collect();
+    let Some(latest) = rows.iter().map(|o| &o.period).max_by_key(|p| p.sortable) else {
+        return Ok(());
+    };
+    let year: Vec<&&Observation> = rows.iter().filter(|o| o.period == *latest).collect();
+    if year.len() < 3 {
+        println!("- funnel: fewer than 3 areas of the same tier, not drawn");
+        return Ok(());
+    }
+    let units = year
+        .iter()
+        .map(|o| {
+            Ok((
+                to_f64(o.numerator.unwrap_or_default())?,
+                to_f64(o.value.unwrap_or_default())?,
+            ))
+        })
+        .collect::<Result<Vec<_>, Box<dyn Error>>>()?;
+    let funnel = dsr_funnel(&units, 100_000.0)?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut own = "not in the funnel".to_string();
+    for (o, p) in year.iter().zip(&funnel.points) {
+        let label = p
+            .flag
+            .map_or_else(|| "not assessed (< 10 events)".into(), |f| format!("{f:?}"));
+        if o.area == *area {
+            own.clone_from(&label);
+        }
+        *counts.entry(label).or_default() += 1;
+    }
+    println!(
+        "- funnel {} ({} areas with codes {tier}..., centre {:.1} per 100,000): {area} {own}; all: {counts:?}",
+        latest.label,
+        year.len(),
+        funnel.centre,
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let framework = templates::coventry_warwickshire()?;
     let mut results = templates::coventry_warwickshire_sample_results()?;
@@ -407,6 +468,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 b.upper,
             );
         }
+        dsr_funnel_line(&observations, source_id, &area, sex, age)?;
     }
 
     println!("\n## Achievement by domain, contract year 3 (outcomes)");
