@@ -10,7 +10,9 @@ use route_map::core::{Share, SourceRef};
 use route_map::outcomes::fingertips::{self, Layout};
 use route_map::outcomes::observation::{Observation, achievement_ratio};
 use route_map::outcomes::presets::{curve_preset, qof_points};
-use route_map::outcomes::stats::funnel::{exact_proportion_limits, proportion_limits};
+use route_map::outcomes::stats::funnel::{
+    FunnelFlag, dsr_funnel, exact_proportion_limits, proportion_limits,
+};
 use route_map::outcomes::stats::spc::{Variation, XmrChart, XmrOptions};
 use route_map::outcomes::stats::{
     ConfidenceLevel, Dsr, DsrStratum, Interval, byar, byar_rate, clopper_pearson, dsr,
@@ -500,4 +502,62 @@ fn fingertips_dsr_limits_follow_dobson() {
     assert_eq!(rows, 1_056);
     assert_eq!(exact_rows, 11);
     assert_eq!(asymmetric, 641);
+}
+
+/// Fingertips 22401 DSR funnels by tier and year, labelled as PHEindicatormethods
+/// `assign_funnel_significance(rate_type = "dsr")` does (derived denominators, count limits:
+/// exact below 10 events, Byar's from 10); centres and label counts computed independently in
+/// Python (SciPy) from the extract's published counts and rates.
+#[test]
+#[ignore = "needs ROUTE_MAP_DATA_DIR"]
+fn fingertips_dsr_funnels_match_independent_labels() {
+    let imp = fingertips::read_path(&data_dir().join("healthdata.csv")).unwrap();
+    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap();
+    let cases: [(&str, u32, usize, f64, [usize; 5]); 6] = [
+        // tier, year, areas, centre, [High998, High95, NotSignificant, Low95, Low998]
+        ("E06", 2018, 8, 2_198.551_995_884_9, [3, 0, 2, 1, 2]),
+        ("E06", 2023, 8, 2_003.122_491_002_5, [2, 0, 3, 2, 1]),
+        ("E08", 2018, 15, 2_772.781_727_982_5, [4, 1, 3, 2, 5]),
+        ("E08", 2023, 15, 2_292.562_449_592_4, [4, 0, 4, 3, 4]),
+        ("E07", 2018, 12, 1_811.950_147_516_3, [2, 3, 3, 1, 3]),
+        ("E07", 2023, 12, 1_643.062_839_722_1, [1, 1, 7, 1, 2]),
+    ];
+    for (tier, year, areas, centre, expected) in cases {
+        let units: Vec<(f64, f64)> = imp
+            .observations
+            .iter()
+            .filter(|o| {
+                o.source_indicator_id == "22401"
+                    && o.area.as_str().starts_with(tier)
+                    && o.period.start_year() == year
+                    && o.is_whole_population()
+                    && o.sex.as_deref() == Some("Persons")
+                    && o.value.is_some()
+                    && o.numerator.is_some()
+            })
+            .map(|o| (f(o.numerator.unwrap()), f(o.value.unwrap())))
+            .collect();
+        assert_eq!(units.len(), areas, "{tier} {year}");
+        let funnel = dsr_funnel(&units, 100_000.0).unwrap();
+        assert!(
+            (funnel.centre - centre).abs() < 1e-6,
+            "{tier} {year}: {}",
+            funnel.centre
+        );
+        let count = |flag: FunnelFlag| {
+            funnel
+                .points
+                .iter()
+                .filter(|p| p.flag == Some(flag))
+                .count()
+        };
+        let got = [
+            count(FunnelFlag::High998),
+            count(FunnelFlag::High95),
+            count(FunnelFlag::NotSignificant),
+            count(FunnelFlag::Low95),
+            count(FunnelFlag::Low998),
+        ];
+        assert_eq!(got, expected, "{tier} {year}");
+    }
 }
