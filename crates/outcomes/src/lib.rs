@@ -42,8 +42,10 @@
 //! - [`framework`]: domains, outcomes and indicators; weighted aggregation, must-meet
 //!   gateways, and [`phasing`] by contract year. [`FrameworkScore::indicator_achievements`]
 //!   is the interface to the payment engine.
-//! - [`stats`]: Wilson and Byar intervals at 95% and 99.8%, better/similar/worse comparison,
-//!   funnel limits, XmR charts with the special-cause rules and assurance against a target;
+//! - [`stats`]: Wilson, exact (Clopper-Pearson) and Byar intervals at 95% and 99.8%,
+//!   directly standardised rates with Dobson limits ([`mod@stats::dsr`]), better/similar/worse
+//!   comparison, funnel limits (normal and exact binomial), XmR charts with the special-cause
+//!   rules and assurance against a target;
 //!   [`gap`]: gap analysis of current against desired outcomes.
 //! - [`fingertips`]: import of Fingertips data in the classic 27-column export and the compact
 //!   FingertipsNext layout; [`templates`]: national framework domains and the Coventry and
