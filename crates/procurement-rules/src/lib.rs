@@ -74,6 +74,7 @@ pub mod error;
 pub mod existing;
 pub mod isap;
 pub mod law;
+pub mod lifecycle;
 pub mod ocds;
 pub mod plan;
 pub mod regime;
@@ -107,6 +108,10 @@ pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
             schemars::schema_for!(existing::ExistingContract),
         ),
         ("ocds_publisher", schemars::schema_for!(ocds::Publisher)),
+        (
+            "pa_modification",
+            schemars::schema_for!(lifecycle::PaModification),
+        ),
     ]
 }
 

@@ -295,6 +295,10 @@ fn tag_of(n: NoticeKind) -> &'static str {
         | N::Uk5Transparency
         | N::PaBelowThresholdTender => "tender",
         N::Uk7ContractDetails | N::PaBelowThresholdContractDetails => "contract",
+        N::Uk10ContractChange => "contractAmendment",
+        N::Uk11ContractTermination => "contractTermination",
+        N::Uk12ProcurementTermination => "tenderCancellation",
+        N::Uk17PaymentsCompliance => "implementation",
         _ => "award",
     }
 }
@@ -309,6 +313,10 @@ fn notice_code(n: NoticeKind) -> Option<&'static str> {
         N::Uk5Transparency => "UK5",
         N::Uk6ContractAward => "UK6",
         N::Uk7ContractDetails => "UK7",
+        N::Uk10ContractChange => "UK10",
+        N::Uk11ContractTermination => "UK11",
+        N::Uk12ProcurementTermination => "UK12",
+        N::Uk17PaymentsCompliance => "UK17",
         _ => return None,
     })
 }

@@ -174,6 +174,18 @@ pub enum NoticeKind {
     /// UK7 contract details notice.
     #[serde(rename = "uk7_contract_details")]
     Uk7ContractDetails,
+    /// UK10 contract change notice (s.75).
+    #[serde(rename = "uk10_contract_change")]
+    Uk10ContractChange,
+    /// UK11 contract termination notice (s.80).
+    #[serde(rename = "uk11_contract_termination")]
+    Uk11ContractTermination,
+    /// UK12 procurement termination notice (s.55).
+    #[serde(rename = "uk12_procurement_termination")]
+    Uk12ProcurementTermination,
+    /// UK17 payments compliance notice (s.69).
+    #[serde(rename = "uk17_payments_compliance")]
+    Uk17PaymentsCompliance,
     /// Procurement Act below-threshold tender notice.
     PaBelowThresholdTender,
     /// Procurement Act below-threshold contract details notice.
@@ -470,9 +482,15 @@ fn value_limbs(change: &ValueChange) -> Result<(bool, Money, Option<Decimal>, Ve
 /// ```
 pub fn considerable_change(change: &ValueChange) -> Result<ValueChangeResult> {
     let (value_met, increase, percent, mut sources) = value_limbs(change)?;
+    // Reg. 6 was read up to para. (5)(b); the definition of the threshold (the same
+    // £500,000 and 25 % limbs as reg. 13(2)(b), per Burges Salmon) was not.
     let limb_source = SourceRef::new("Health Care Services (Provider Selection Regime) Regulations 2023")
         .with_clause("reg. 6 (considerable change threshold)")
-        .with_url("https://blog.burges-salmon.com/post/102ixmk/nhs-provider-selection-regime-guidance-on-direct-award-c");
+        .with_url("https://blog.burges-salmon.com/post/102ixmk/nhs-provider-selection-regime-guidance-on-direct-award-c")
+        .unverified(
+            "reg. 6 read to para. (5)(b) only: the considerable change definition is taken from Burges Salmon; \
+             its value limbs are the reg. 13(2)(b) figures read verbatim",
+        );
     sources.insert(0, limb_source);
     let (met, explanation) = if change.materially_different {
         (
