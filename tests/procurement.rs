@@ -72,6 +72,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::InvalidCpv { .. } => "invalid_cpv",
         Error::NegativeValue { .. } => "negative_value",
         Error::StandstillOpen { .. } => "standstill_open",
+        Error::Invalid { .. } => "invalid",
         _ => "other",
     }
 }
@@ -689,5 +690,118 @@ fn existing_contract_cases() {
             "{}",
             c.name
         );
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeCase {
+    name: String,
+    source: SourceRef,
+    modification: route_map::procurement::lifecycle::PaModification,
+    #[serde(default)]
+    expect_required: Option<bool>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TerminationCase {
+    name: String,
+    source: SourceRef,
+    regime: Regime,
+    terminated_on: NaiveDate,
+    #[serde(default)]
+    user_choice_direct_award: bool,
+    #[serde(default)]
+    expect_last_day: Option<NaiveDate>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentsCase {
+    name: String,
+    source: SourceRef,
+    date: NaiveDate,
+    #[serde(default)]
+    expect_start: Option<NaiveDate>,
+    #[serde(default)]
+    expect_end: Option<NaiveDate>,
+    #[serde(default)]
+    expect_last_day: Option<NaiveDate>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LifecycleFile {
+    change: Vec<ChangeCase>,
+    termination: Vec<TerminationCase>,
+    payments: Vec<PaymentsCase>,
+}
+
+#[test]
+fn lifecycle_notice_cases() {
+    use route_map::procurement::lifecycle::{
+        contract_change_notice, contract_termination_notice, payments_reporting_period,
+    };
+    use route_map::procurement::routes::NoticeKind;
+    let file: LifecycleFile = toml::from_str(&read("lifecycle.toml")).unwrap();
+    assert!(file.change.len() >= 6 && file.termination.len() >= 3 && file.payments.len() >= 3);
+    for c in &file.change {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (contract_change_notice(&c.modification), &c.expect_error) {
+            (Ok(r), None) => {
+                assert_eq!(
+                    Some(r.required),
+                    c.expect_required,
+                    "{}: {}",
+                    c.name,
+                    r.explanation
+                );
+                assert_eq!(r.notice, NoticeKind::Uk10ContractChange);
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+    for c in &file.termination {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (
+            contract_termination_notice(c.regime, c.terminated_on, c.user_choice_direct_award),
+            &c.expect_error,
+        ) {
+            (Ok(r), None) => {
+                assert_eq!(
+                    r.as_ref().map(|d| d.last_day),
+                    c.expect_last_day,
+                    "{}",
+                    c.name
+                );
+                if let Some(d) = r {
+                    assert_eq!(d.notice, NoticeKind::Uk11ContractTermination);
+                    assert!(d.last_day >= c.terminated_on);
+                }
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+    for c in &file.payments {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (payments_reporting_period(c.date), &c.expect_error) {
+            (Ok(p), None) => {
+                assert_eq!(Some(p.start), c.expect_start, "{}", c.name);
+                assert_eq!(Some(p.end), c.expect_end, "{}", c.name);
+                assert_eq!(Some(p.deadline.last_day), c.expect_last_day, "{}", c.name);
+                assert!(p.start <= c.date && c.date <= p.end, "{}", c.name);
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
     }
 }
