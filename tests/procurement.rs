@@ -805,3 +805,64 @@ fn lifecycle_notice_cases() {
         }
     }
 }
+
+#[test]
+fn ocds_cancellation_and_termination_releases() {
+    use route_map::procurement::lifecycle::contract_termination_notice;
+    use route_map::procurement::ocds::{cancellation_release, termination_release};
+    let c = cases::<PlanCase>("plans.toml").into_iter().nth(1).unwrap();
+    let report = check_plan(&c.plan).unwrap();
+    let publisher = Publisher {
+        ocid_prefix: "ocds-h6vhtk".into(),
+        process_id: "route-map-0002".into(),
+        buyer_id: "GB-PPON-PXXX-0001-AAAA".into(),
+        buyer_name: "Example Council".into(),
+        supplier: None,
+    };
+    let rs = releases(&c.plan, &report, &publisher).unwrap();
+    let tender = rs.iter().find(|r| r.tag == ["tender"]).unwrap();
+    let contract = rs.iter().find(|r| r.tag == ["contract"]).unwrap();
+    let ended = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+    let due = contract_termination_notice(Regime::Pa2023Public, ended, false)
+        .unwrap()
+        .unwrap();
+    // Published on the last day allowed (22 January 2027); a day later is refused.
+    let t = termination_release(contract, &due, due.last_day, "expiry").unwrap();
+    let late = due.last_day.succ_opt().unwrap();
+    assert!(matches!(
+        termination_release(contract, &due, late, "expiry"),
+        Err(Error::Invalid { .. })
+    ));
+    assert!(termination_release(tender, &due, due.last_day, "expiry").is_err());
+    assert!(termination_release(contract, &due, due.last_day, " ").is_err());
+    let x = cancellation_release(
+        tender,
+        NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+        "budget withdrawn",
+    )
+    .unwrap();
+    assert!(cancellation_release(contract, ended, "no tender").is_err());
+    let text = release_package_json(&[x, t], "2027-01-22T00:00:00Z", "route-map").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rel = v["releases"].as_array().unwrap();
+    assert_eq!(rel[0]["tag"][0], "tenderCancellation");
+    assert_eq!(rel[0]["tender"]["status"], "cancelled");
+    let docs = rel[0]["tender"]["documents"].as_array().unwrap();
+    assert_eq!(docs.last().unwrap()["noticeType"], "UK12");
+    assert_eq!(docs.last().unwrap()["documentType"], "cancellationDetails");
+    assert_eq!(rel[1]["tag"][0], "contractTermination");
+    let k = &rel[1]["contracts"][0];
+    assert_eq!(k["status"], "terminated");
+    assert_eq!(k["period"]["endDate"], "2026-12-24T23:59:59Z");
+    assert_eq!(
+        k["documents"].as_array().unwrap().last().unwrap()["noticeType"],
+        "UK11"
+    );
+    assert!(rel[1].get("tender").is_none());
+    for r in rel {
+        for t in r["tag"].as_array().unwrap() {
+            assert!(RELEASE_TAGS.contains(&t.as_str().unwrap()));
+        }
+    }
+    assert_ne!(rel[0]["id"], rel[1]["id"]);
+}

@@ -36,7 +36,11 @@ fn render(schema: &schemars::Schema) -> String {
 fn model_names_are_unique_within_each_crate() {
     for (krate, schemas) in all_schemas() {
         let names: BTreeSet<_> = schemas.iter().map(|(name, _)| *name).collect();
-        assert_eq!(names.len(), schemas.len(), "duplicate model name in {krate}");
+        assert_eq!(
+            names.len(),
+            schemas.len(),
+            "duplicate model name in {krate}"
+        );
         assert!(!schemas.is_empty(), "{krate} lists no input models");
     }
 }
