@@ -866,3 +866,64 @@ fn ocds_cancellation_and_termination_releases() {
     }
     assert_ne!(rel[0]["id"], rel[1]["id"]);
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryExpect {
+    direct_award: [usize; 3],
+    most_suitable_provider: usize,
+    competitive: usize,
+    frameworks_concluded: usize,
+    framework_call_offs: usize,
+    urgent: usize,
+    new_providers: usize,
+    providers_lost: usize,
+    representations: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryCase {
+    name: String,
+    source: SourceRef,
+    period: route_map::core::DateRange,
+    #[serde(default)]
+    activity: route_map::procurement::annual::PsrActivity,
+    #[serde(default)]
+    expect: Option<SummaryExpect>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[test]
+fn psr_annual_summary_cases() {
+    use route_map::procurement::annual::annual_summary;
+    let cs = cases::<SummaryCase>("annual_summary.toml");
+    assert!(cs.len() >= 2);
+    for c in &cs {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (
+            annual_summary(&c.activity, c.period),
+            &c.expect,
+            &c.expect_error,
+        ) {
+            (Ok(s), Some(e), None) => {
+                assert_eq!(s.direct_award, e.direct_award, "{}", c.name);
+                assert_eq!(
+                    s.most_suitable_provider, e.most_suitable_provider,
+                    "{}",
+                    c.name
+                );
+                assert_eq!(s.competitive, e.competitive, "{}", c.name);
+                assert_eq!(s.frameworks_concluded, e.frameworks_concluded, "{}", c.name);
+                assert_eq!(s.framework_call_offs, e.framework_call_offs, "{}", c.name);
+                assert_eq!(s.urgent, e.urgent, "{}", c.name);
+                assert_eq!(s.new_providers, e.new_providers, "{}", c.name);
+                assert_eq!(s.providers_lost, e.providers_lost, "{}", c.name);
+                assert_eq!(s.representations.len(), e.representations, "{}", c.name);
+            }
+            (Err(e), None, Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+}
