@@ -385,7 +385,11 @@ OCDS releases for the 2026 notices:"
     })?;
     println!(
         "  later: a 20 % extension {} a UK10 contract change notice ({})",
-        if change.required { "needs" } else { "needs no" },
+        if change.required {
+            "needs"
+        } else {
+            "does not need"
+        },
         change.explanation
     );
     let end = d(2030, 3, 31)?;
