@@ -927,3 +927,48 @@ fn psr_annual_summary_cases() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every day from the s.69 commencement to 2030 falls in exactly one six-month reporting
+    /// period ending 31 March or 30 September, whose UK17 deadline is 29 days after its end.
+    #[test]
+    fn payments_periods_partition_the_calendar(offset in 0i64..1_826) {
+        use chrono::Datelike;
+        use route_map::procurement::lifecycle::payments_reporting_period;
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(offset);
+        let p = payments_reporting_period(date).unwrap();
+        prop_assert!(p.start <= date && date <= p.end);
+        prop_assert!(matches!((p.end.month(), p.end.day()), (3, 31) | (9, 30)));
+        prop_assert_eq!(p.deadline.last_day - p.end, chrono::Duration::days(29));
+        let next = payments_reporting_period(p.end.succ_opt().unwrap()).unwrap();
+        prop_assert_eq!(next.start, p.end.succ_opt().unwrap());
+    }
+
+    /// The UK10 duty is monotone in the size of the change: if a change needs a notice, a
+    /// larger change in the same direction (value and term) needs one too.
+    #[test]
+    fn contract_change_notice_is_monotone(
+        before in 1_000i64..10_000_000,
+        pct in 0i64..200,
+        extra in 0i64..50,
+        term in 1u32..120,
+        term_change in 0i32..120,
+    ) {
+        use route_map::procurement::lifecycle::{ContractSubject, PaModification, contract_change_notice};
+        let m = |p: i64, t: i32| PaModification {
+            regime: Regime::Pa2023Public,
+            subject: ContractSubject::GoodsOrServices,
+            value_before: Money::from_pounds(before),
+            value_after: Money::from_pounds(before + before * p / 100),
+            max_term_months: term,
+            term_change_months: t,
+            corporate_restructuring: false,
+            combinable_with_earlier_noticed: false,
+        };
+        let small = contract_change_notice(&m(pct, term_change)).unwrap();
+        let large = contract_change_notice(&m(pct + extra, term_change + 1)).unwrap();
+        prop_assert!(!small.required || large.required);
+    }
+}

@@ -504,7 +504,10 @@ mod tests {
                 .any(|(w, _)| w.contains("pcr_standstill_rolls_to_working_day"))
         );
         assert!(!list.iter().any(|(w, _)| w.contains("psr_change_percent")));
-        assert!(list.iter().any(|(w, _)| w == "date pa_payments_compliance_start"));
+        assert!(
+            list.iter()
+                .any(|(w, _)| w == "date pa_payments_compliance_start")
+        );
         assert!(list.iter().all(|(_, s)| !s.is_verified()));
     }
 }
