@@ -56,6 +56,19 @@ struct Columns {
 }
 
 impl Columns {
+    /// Header names trimmed (and a byte-order mark dropped), looked up without case.
+    fn from_headers(headers: &csv::StringRecord) -> Columns {
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+            .collect();
+        let index = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_ascii_lowercase(), i))
+            .collect();
+        Columns { names, index }
+    }
     fn find(&self, name: &str) -> Option<usize> {
         self.index.get(&name.to_ascii_lowercase()).copied()
     }
@@ -139,17 +152,7 @@ pub fn read<R: Read>(reader: R, file: &str) -> Result<Import> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(reader);
-    let headers = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
-    let index = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.to_ascii_lowercase(), i))
-        .collect();
-    let columns = Columns { names, index };
+    let columns = Columns::from_headers(rdr.headers().map_err(|e| csv_error(file, &e))?);
     let layout = if columns.find("Indicator ID").is_some() {
         Layout::Classic
     } else if columns.find("IndicatorId").is_some() {
@@ -330,17 +333,7 @@ pub fn read_indicator_names<R: Read>(reader: R, file: &str) -> Result<BTreeMap<S
         .delimiter(b'|')
         .has_headers(true)
         .from_reader(reader);
-    let headers = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
-    let names: Vec<String> = headers
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
-    let index = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.to_ascii_lowercase(), i))
-        .collect();
-    let columns = Columns { names, index };
+    let columns = Columns::from_headers(rdr.headers().map_err(|e| csv_error(file, &e))?);
     let need = |name: &str| {
         columns.find(name).ok_or_else(|| Error::ImportFormat {
             file: file.to_owned(),
