@@ -9,6 +9,12 @@
 //! target. Without it, an embedded illustrative sample is used. Indicators from provider
 //! returns and the milestones use the framework's illustrative sample results.
 //!
+//! Directly standardised rates (falls admissions aged 65 and over, Fingertips 22401) get
+//! Dobson limits at 95% and 99.8% computed here rather than copied: from the age bands and
+//! the 2013 European Standard Population in the embedded sample, and in the real extract
+//! (which gives the rate, the total count and the 95% limits but not the age bands) from the
+//! variance that the published lower limit implies.
+//!
 //! Run: `cargo run --example outcomes_dashboard` (or with
 //! `ROUTE_MAP_DATA_DIR=/work/shared/data`).
 
@@ -18,12 +24,80 @@ use std::error::Error;
 use route_map::outcomes::curve::Performance;
 use route_map::outcomes::fingertips;
 use route_map::outcomes::observation::{Limits, Observation, Period, series};
+use route_map::outcomes::stats::dsr::european_standard_population;
+use route_map::outcomes::stats::funnel::dsr_funnel;
 use route_map::outcomes::stats::spc::{XmrChart, XmrOptions};
-use route_map::outcomes::stats::{ConfidenceLevel, Interval, compare, rate_interval, wilson};
+use route_map::outcomes::stats::{
+    ConfidenceLevel, Dsr, DsrStratum, Interval, compare, dsr, rate_interval, wilson,
+};
 use route_map::outcomes::{AreaCode, IndicatorId, Unit, templates};
 use rust_decimal::Decimal;
 
 const ENGLAND: &str = "E92000001";
+
+/// Fingertips indicators published as directly standardised rates per 100,000 (ESP 2013).
+fn is_dsr(source_id: &str) -> bool {
+    source_id == "22401"
+}
+
+/// Illustrative falls admissions for the area by age band (65-69 to 90+) and year: events
+/// and population. Not published figures.
+fn falls_strata(year: usize) -> Vec<(f64, f64)> {
+    let base = [
+        (130.0, 16_000.0),
+        (160.0, 14_000.0),
+        (225.0, 10_500.0),
+        (300.0, 7_800.0),
+        (320.0, 4_700.0),
+        (280.0, 2_400.0),
+    ];
+    // Admissions fall about 2.5% a year against a slowly growing population.
+    #[allow(clippy::cast_precision_loss)]
+    let y = year as f64;
+    base.iter()
+        .map(|&(e, n)| {
+            (
+                (e * (1.0 - 0.025 * y)).round(),
+                (n * (1.0 + 0.01 * y)).round(),
+            )
+        })
+        .collect()
+}
+
+/// The embedded falls series from its age bands: the DSR per 100,000 with Dobson's 95%
+/// limits, and the total events.
+fn falls_from_strata(year: usize) -> Result<(Dsr, Interval), Box<dyn Error>> {
+    let esp = european_standard_population()?;
+    let strata: Vec<DsrStratum> = esp
+        .from_age(65)
+        .iter()
+        .zip(falls_strata(year))
+        .map(|(band, (events, population))| DsrStratum {
+            events,
+            population,
+            standard: band.population,
+        })
+        .collect();
+    let rate = dsr(&strata, 100_000.0)?;
+    let ci = rate.interval(ConfidenceLevel::P95)?;
+    Ok((rate, ci))
+}
+
+/// Dobson limits for a published DSR row, from the variance its 95% lower limit implies.
+fn dobson(o: &Observation) -> Result<Option<Dsr>, Box<dyn Error>> {
+    match (o.value, o.numerator, o.ci95) {
+        (Some(v), Some(n), Some(l)) if n > Decimal::ZERO && l.lower < v => {
+            Ok(Some(Dsr::from_published_lower(
+                to_f64(v)?,
+                to_f64(n)?,
+                to_f64(l.lower)?,
+                ConfidenceLevel::P95,
+                100_000.0,
+            )?))
+        }
+        _ => Ok(None),
+    }
+}
 
 /// The Fingertips series each indicator reads: (sex, age).
 fn breakdown(source_id: &str) -> (&'static str, &'static str) {
@@ -111,11 +185,20 @@ fn embedded(area: &AreaCode) -> Result<Vec<Observation>, Box<dyn Error>> {
         let (sex, age) = breakdown(id);
         for (k, ((value, lower, upper), eng)) in local.iter().zip(national).enumerate() {
             let period = Period::year(2018 + u16::try_from(k)?);
-            let mut o = Observation::value(id, area.clone(), period.clone(), dec(*value)?);
+            let (value, lower, upper, events) = if is_dsr(id) {
+                let (rate, ci) = falls_from_strata(k)?;
+                (rate.rate, ci.lower, ci.upper, Some(rate.events))
+            } else {
+                (*value, *lower, *upper, None)
+            };
+            // Five decimal places, as Fingertips publishes.
+            let mut o =
+                Observation::value(id, area.clone(), period.clone(), dec(value)?.round_dp(5));
             o.ci95 = Some(Limits {
-                lower: dec(*lower)?,
-                upper: dec(*upper)?,
+                lower: dec(lower)?.round_dp(5),
+                upper: dec(upper)?.round_dp(5),
             });
+            o.numerator = events.map(dec).transpose()?;
             o.sex = Some(sex.into());
             o.age = Some(age.into());
             let mut e = Observation::value(id, england.clone(), period, dec(eng)?);
@@ -132,6 +215,11 @@ fn to_f64(d: Decimal) -> Result<f64, Box<dyn Error>> {
 }
 
 fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Error>> {
+    if is_dsr(&o.source_indicator_id) {
+        if let Some(d) = dobson(o)? {
+            return Ok(Some(d.interval(ConfidenceLevel::P95)?));
+        }
+    }
     if let Some(l) = o.ci95 {
         return Ok(Some(Interval {
             lower: to_f64(l.lower)?,
@@ -153,11 +241,72 @@ fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Er
     }
 }
 
+/// The area's label on a funnel of the latest year's DSRs for the areas of its tier (same
+/// GSS code prefix), as Fingertips labels DSR funnels.
+fn dsr_funnel_line(
+    observations: &[Observation],
+    source_id: &str,
+    area: &AreaCode,
+    sex: &str,
+    age: &str,
+) -> Result<(), Box<dyn Error>> {
+    let tier = area.as_str().get(..3).unwrap_or_default();
+    let rows: Vec<&Observation> = observations
+        .iter()
+        .filter(|o| {
+            o.source_indicator_id == source_id
+                && o.area.as_str().starts_with(tier)
+                && o.is_whole_population()
+                && o.sex.as_deref() == Some(sex)
+                && o.age.as_deref() == Some(age)
+                && o.value.is_some()
+                && o.numerator.is_some()
+        })
+        .collect();
+    let Some(latest) = rows.iter().map(|o| &o.period).max_by_key(|p| p.sortable) else {
+        return Ok(());
+    };
+    let year: Vec<&&Observation> = rows.iter().filter(|o| o.period == *latest).collect();
+    if year.len() < 3 {
+        println!("- funnel: fewer than 3 areas of the same tier, not drawn");
+        return Ok(());
+    }
+    let units = year
+        .iter()
+        .map(|o| {
+            Ok((
+                to_f64(o.numerator.unwrap_or_default())?,
+                to_f64(o.value.unwrap_or_default())?,
+            ))
+        })
+        .collect::<Result<Vec<_>, Box<dyn Error>>>()?;
+    let funnel = dsr_funnel(&units, 100_000.0)?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut own = "not in the funnel".to_string();
+    for (o, p) in year.iter().zip(&funnel.points) {
+        let label = p
+            .flag
+            .map_or_else(|| "not assessed (< 10 events)".into(), |f| format!("{f:?}"));
+        if o.area == *area {
+            own.clone_from(&label);
+        }
+        *counts.entry(label).or_default() += 1;
+    }
+    println!(
+        "- funnel {} ({} areas with codes {tier}..., centre {:.1} per 100,000): {area} {own}; all: {counts:?}",
+        latest.label,
+        year.len(),
+        funnel.centre,
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let framework = templates::coventry_warwickshire()?;
     let mut results = templates::coventry_warwickshire_sample_results()?;
     let area_text = std::env::var("ROUTE_MAP_AREA").unwrap_or_else(|_| "E08000003".into());
     let area = AreaCode::new(&area_text)?;
+    let real = std::env::var_os("ROUTE_MAP_DATA_DIR").is_some();
     let (observations, label) = match std::env::var_os("ROUTE_MAP_DATA_DIR") {
         Some(dir) => {
             let path = std::path::Path::new(&dir)
@@ -262,6 +411,64 @@ fn main() -> Result<(), Box<dyn Error>> {
             latest.period.label,
             scored.achievement,
         );
+    }
+
+    println!("\n## Directly standardised rates: Dobson limits (Byar's limits for the count)");
+    for (_, _, indicator) in framework.indicators() {
+        let Some(source_id) = indicator.source_indicator_id().filter(|id| is_dsr(id)) else {
+            continue;
+        };
+        let (sex, age) = breakdown(source_id);
+        for o in series(
+            &observations,
+            source_id,
+            area.as_str(),
+            Some(sex),
+            Some(age),
+        ) {
+            let Some(d) = dobson(o)? else { continue };
+            let (a, b) = (
+                d.interval(ConfidenceLevel::P95)?,
+                d.interval(ConfidenceLevel::P998)?,
+            );
+            let england = series(&observations, source_id, ENGLAND, Some(sex), Some(age))
+                .into_iter()
+                .find(|e| e.period == o.period)
+                .and_then(|e| e.value);
+            let verdict = match england {
+                Some(e) => format!(
+                    "{} at 99.8% (England {e})",
+                    compare(b, to_f64(e)?, Some(indicator.polarity()))?
+                ),
+                None => "not compared".into(),
+            };
+            let given = if real {
+                "published"
+            } else {
+                "from the age bands"
+            };
+            let published = o
+                .ci95
+                .map(|l| format!("{given} {}-{}", l.lower, l.upper))
+                .unwrap_or_default();
+            println!(
+                "- {} {}: {:.1} per 100,000 from {} events{}; 95% {:.1}-{:.1} ({published}); 99.8% {:.1}-{:.1}; {verdict}",
+                indicator.id(),
+                o.period.label,
+                d.rate,
+                d.events,
+                if d.is_publishable() {
+                    ""
+                } else {
+                    " (too few to publish)"
+                },
+                a.lower,
+                a.upper,
+                b.lower,
+                b.upper,
+            );
+        }
+        dsr_funnel_line(&observations, source_id, &area, sex, age)?;
     }
 
     println!("\n## Achievement by domain, contract year 3 (outcomes)");

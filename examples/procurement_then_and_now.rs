@@ -14,14 +14,21 @@
 use std::error::Error;
 
 use chrono::NaiveDate;
-use route_map::core::Money;
+use route_map::core::{DateRange, Money};
+use route_map::procurement::annual::{PsrActivity, PsrAwardRecord, annual_summary};
 use route_map::procurement::isap::{Checkpoint, Novelty};
 use route_map::procurement::law::AuthorityKind;
+use route_map::procurement::lifecycle::{
+    ContractSubject, PaModification, contract_change_notice, contract_termination_notice,
+    payments_reporting_period,
+};
 use route_map::procurement::ocds::{Publisher, release_package_json, releases};
 use route_map::procurement::plan::{
     PlanReport, PlanStep, ProcurementPlan, RawProcurementPlan, StepKind, check_plan,
 };
-use route_map::procurement::regime::{EstimatedValue, Proposal, RawProposal, select_regimes};
+use route_map::procurement::regime::{
+    EstimatedValue, Proposal, RawProposal, Regime, select_regimes,
+};
 use route_map::procurement::routes::{
     Availability, AwardFacts, NoticeKind, Route, ValueChange, route_options,
 };
@@ -362,5 +369,63 @@ OCDS releases for the 2026 notices:"
     for r in &sc.reasons {
         println!("  - {}", r.text);
     }
+
+    // After award the Act keeps the council publishing: a light touch contract needs no
+    // contract change notice (s.75(6)(b)), but its end needs a termination notice (s.80) and
+    // its payments a six-monthly compliance notice (s.69).
+    let change = contract_change_notice(&PaModification {
+        regime: Regime::Pa2023LightTouch,
+        subject: ContractSubject::GoodsOrServices,
+        value_before: Money::from_pounds(2_000_000),
+        value_after: Money::from_pounds(2_400_000),
+        max_term_months: 36,
+        term_change_months: 12,
+        corporate_restructuring: false,
+        combinable_with_earlier_noticed: false,
+    })?;
+    println!(
+        "  later: a 20 % extension {} a UK10 contract change notice ({})",
+        if change.required {
+            "needs"
+        } else {
+            "does not need"
+        },
+        change.explanation
+    );
+    let end = d(2030, 3, 31)?;
+    if let Some(t) = contract_termination_notice(Regime::Pa2023LightTouch, end, false)? {
+        println!(
+            "  later: contract ends {end}, UK11 contract termination notice by {}",
+            t.last_day
+        );
+    }
+    let pay = payments_reporting_period(d(2027, 1, 18)?)?;
+    println!(
+        "  later: payments {} to {}, UK17 payments compliance notice by {}",
+        pay.start, pay.end, pay.deadline.last_day
+    );
+
+    // The ICB's PSR annual summary (reg. 25) for 2026/27, with the Out of Hospital award.
+    let summary = annual_summary(
+        &PsrActivity {
+            awards: vec![PsrAwardRecord {
+                provider: "Coventry and Warwickshire Partnership Trust".into(),
+                route: Route::PsrMostSuitableProvider,
+                awarded_on: d(2027, 1, 18)?,
+                framework_agreement: false,
+                based_on_framework: false,
+            }],
+            ..PsrActivity::default()
+        },
+        DateRange::new(d(2026, 4, 1)?, d(2027, 4, 1)?)?,
+    )?;
+    println!(
+        "\nPSR annual summary 2026/27 (reg. 25): direct awards {}, most suitable provider {}, competitive {}, urgent {}, new providers {}",
+        summary.direct_award_total(),
+        summary.most_suitable_provider,
+        summary.competitive,
+        summary.urgent,
+        summary.new_providers
+    );
     Ok(())
 }

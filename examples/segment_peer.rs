@@ -47,6 +47,20 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system, all threads) used by this process so far.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            let utime: f64 = fields.get(11)?.parse().ok()?;
+            let stime: f64 = fields.get(12)?.parse().ok()?;
+            Some((utime + stime) / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn generate(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
     let catalogue = ConditionCatalogue::builtin()?;
     let ids = FLAGS
@@ -87,6 +101,7 @@ fn report(
     mode: &str,
     rows: u64,
     seconds: f64,
+    cpu: f64,
     totals: &SegmentTotals,
     scheme: &CompiledScheme,
 ) -> String {
@@ -106,7 +121,7 @@ fn report(
         })
         .collect();
     format!(
-        "{{\"tool\": \"route-map\", \"mode\": \"{mode}\", \"rows\": {rows}, \"seconds\": {seconds:.4}, \"rows_per_second\": {:.0}, \"peak_rss_mib\": {:.1}, \"threads\": {}, \"segments\": {{{}}}}}",
+        "{{\"tool\": \"route-map\", \"mode\": \"{mode}\", \"rows\": {rows}, \"seconds\": {seconds:.4}, \"rows_per_second\": {:.0}, \"cpu_seconds\": {cpu:.3}, \"peak_rss_mib\": {:.1}, \"threads\": {}, \"segments\": {{{}}}}}",
         rows as f64 / seconds,
         peak_rss_mib(),
         rayon::current_num_threads(),
@@ -135,13 +150,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     {
         ["generate", path, rows] => generate(Path::new(path), rows.parse()?)?,
         ["csv", path] => {
-            let start = Instant::now();
+            let (start, cpu0) = (Instant::now(), cpu_seconds());
             let summary = person_csv::aggregate_file(Path::new(path), &seg, &opts, &places)?;
             let seconds = start.elapsed().as_secs_f64();
-            println!(
-                "{}",
-                report("csv", summary.rows, seconds, &summary.totals, &scheme)
-            );
+            let cpu = cpu_seconds() - cpu0;
+            let line = report("csv", summary.rows, seconds, cpu, &summary.totals, &scheme);
+            println!("{line}");
         }
         ["memory", path] => {
             let file = std::fs::File::open(path)?;
@@ -157,15 +171,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             let mut best = f64::INFINITY;
             let mut totals = seg.empty();
-            for _ in 0..7 {
+            let runs = 15;
+            let cpu0 = cpu_seconds();
+            for _ in 0..runs {
                 let start = Instant::now();
                 totals = seg.aggregate_columns(std::hint::black_box(&cols))?;
                 best = best.min(start.elapsed().as_secs_f64());
             }
-            println!(
-                "{}",
-                report("memory", cols.len() as u64, best, &totals, &scheme)
-            );
+            let cpu = (cpu_seconds() - cpu0) / f64::from(runs);
+            let line = report("memory", cols.len() as u64, best, cpu, &totals, &scheme);
+            println!("{line}");
         }
         [] => {
             let n = 1_000_000;
@@ -175,16 +190,16 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             let mut seconds = f64::INFINITY;
             let mut totals = seg.empty();
+            let cpu0 = cpu_seconds();
             for _ in 0..20 {
                 let start = Instant::now();
                 totals = seg.aggregate_columns(std::hint::black_box(&cols))?;
                 seconds = seconds.min(start.elapsed().as_secs_f64());
             }
             assert_eq!(totals.people(), n as u64);
-            println!(
-                "{}",
-                report("memory-demo", n as u64, seconds, &totals, &scheme)
-            );
+            let cpu = (cpu_seconds() - cpu0) / 20.0;
+            let line = report("memory-demo", n as u64, seconds, cpu, &totals, &scheme);
+            println!("{line}");
         }
         _ => {
             return Err("usage: segment_peer [generate PATH ROWS | memory PATH | csv PATH]".into());

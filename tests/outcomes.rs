@@ -10,10 +10,13 @@ use route_map::core::{Share, SourceRef};
 use route_map::outcomes::fingertips::{self, Layout};
 use route_map::outcomes::observation::{Observation, achievement_ratio};
 use route_map::outcomes::presets::{curve_preset, qof_points};
-use route_map::outcomes::stats::funnel::proportion_limits;
+use route_map::outcomes::stats::funnel::{
+    FunnelFlag, dsr_funnel, exact_proportion_limits, proportion_limits,
+};
 use route_map::outcomes::stats::spc::{Variation, XmrChart, XmrOptions};
 use route_map::outcomes::stats::{
-    ConfidenceLevel, Interval, byar, byar_rate, rate_interval, wilson,
+    ConfidenceLevel, Dsr, DsrStratum, Interval, byar, byar_rate, clopper_pearson, dsr,
+    rate_interval, wilson,
 };
 use route_map::outcomes::{Error, IncentiveBasis, IndicatorId, templates};
 use rust_decimal::Decimal;
@@ -85,6 +88,42 @@ struct StatCases {
     byar: Vec<IntervalCase>,
     funnel: Vec<FunnelCase>,
     xmr: Vec<XmrCase>,
+    clopper_pearson: Vec<ExactCase>,
+    exact_funnel: Vec<ExactFunnelCase>,
+    dsr: Vec<DsrCase>,
+}
+
+#[derive(Deserialize)]
+struct ExactCase {
+    x: u64,
+    n: u64,
+    level: ConfidenceLevel,
+    lower: f64,
+    upper: f64,
+    source: SourceRef,
+}
+
+#[derive(Deserialize)]
+struct ExactFunnelCase {
+    centre: f64,
+    n: u64,
+    lower95: f64,
+    upper95: f64,
+    lower998: f64,
+    upper998: f64,
+    source: SourceRef,
+}
+
+#[derive(Deserialize)]
+struct DsrCase {
+    strata: Vec<[f64; 3]>,
+    per: f64,
+    rate: f64,
+    lower95: f64,
+    upper95: f64,
+    lower998: f64,
+    upper998: f64,
+    source: SourceRef,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +199,42 @@ fn statistics_match_independent_values() {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(special, c.special_cause_points);
+    }
+    assert!(!cases.clopper_pearson.is_empty() && !cases.dsr.is_empty());
+    for c in &cases.clopper_pearson {
+        assert!(!c.source.title.is_empty());
+        let ci = clopper_pearson(c.x, c.n, c.level).unwrap();
+        close(ci.lower, c.lower, 1e-11);
+        close(ci.upper, c.upper, 1e-11);
+    }
+    for c in &cases.exact_funnel {
+        assert!(!c.source.title.is_empty());
+        let a = exact_proportion_limits(c.centre, c.n, ConfidenceLevel::P95).unwrap();
+        let b = exact_proportion_limits(c.centre, c.n, ConfidenceLevel::P998).unwrap();
+        close(a.lower, c.lower95, 1e-9);
+        close(a.upper, c.upper95, 1e-9);
+        close(b.lower, c.lower998, 1e-9);
+        close(b.upper, c.upper998, 1e-9);
+    }
+    for c in &cases.dsr {
+        assert!(!c.source.title.is_empty());
+        let strata: Vec<DsrStratum> = c
+            .strata
+            .iter()
+            .map(|&[events, population, standard]| DsrStratum {
+                events,
+                population,
+                standard,
+            })
+            .collect();
+        let d = dsr(&strata, c.per).unwrap();
+        close(d.rate, c.rate, 1e-9);
+        let a = d.interval(ConfidenceLevel::P95).unwrap();
+        let b = d.interval(ConfidenceLevel::P998).unwrap();
+        close(a.lower, c.lower95, 1e-8);
+        close(a.upper, c.upper95, 1e-8);
+        close(b.lower, c.lower998, 1e-8);
+        close(b.upper, c.upper998, 1e-8);
     }
 }
 
@@ -380,5 +455,109 @@ fn fingertips_published_limits_match_our_intervals() {
             checked += 1;
         }
         assert_eq!(checked, rows, "{id}");
+    }
+}
+
+/// Fingertips publishes directly standardised rates with Dobson limits (Byar's approximation
+/// for the total count): indicator 22401, emergency hospital admissions due to falls aged 65
+/// and over, per 100,000 (ESP 2013). The extract gives the rate, the total count and the 95%
+/// limits but not the age bands, so each row's `var(DSR)` is rebuilt from its lower limit and
+/// the upper limit predicted from it. All 1,056 rows with limits agree within 0.1% (most
+/// counts are published rounded to 5, which moves the prediction); the 11 England rows whose
+/// counts are not rounded agree within 1e-8. A symmetric (normal) interval would miss 641
+/// rows by more than 0.1%, so the check tells Dobson's asymmetric limits apart.
+#[test]
+#[ignore = "needs ROUTE_MAP_DATA_DIR"]
+fn fingertips_dsr_limits_follow_dobson() {
+    let imp = fingertips::read_path(&data_dir().join("healthdata.csv")).unwrap();
+    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap();
+    let (mut rows, mut exact_rows, mut asymmetric) = (0, 0, 0);
+    for o in imp
+        .observations
+        .iter()
+        .filter(|o| o.source_indicator_id == "22401" && o.value.is_some() && o.ci95.is_some())
+    {
+        let (rate, events) = (f(o.value.unwrap()), f(o.numerator.unwrap()));
+        let published = o.ci95.unwrap();
+        let (lower, upper) = (f(published.lower), f(published.upper));
+        let d = Dsr::from_published_lower(rate, events, lower, ConfidenceLevel::P95, 100_000.0)
+            .unwrap();
+        assert!(d.is_publishable());
+        let ci = d.interval(ConfidenceLevel::P95).unwrap();
+        assert!((ci.lower - lower).abs() <= 1e-9 * lower, "{o:?}");
+        let relative = (ci.upper - upper).abs() / upper;
+        assert!(relative <= 1e-3, "{relative} {o:?}");
+        if events % 5.0 != 0.0 {
+            assert!(relative <= 1e-8, "{relative} {o:?}");
+            exact_rows += 1;
+        }
+        if (2.0 * rate - lower - upper).abs() / upper > 1e-3 {
+            asymmetric += 1;
+        }
+        // The 99.8% limits, which the compact extract does not carry, contain the 95% ones.
+        let wide = d.interval(ConfidenceLevel::P998).unwrap();
+        assert!(wide.lower < ci.lower && wide.upper > ci.upper);
+        rows += 1;
+    }
+    assert_eq!(rows, 1_056);
+    assert_eq!(exact_rows, 11);
+    assert_eq!(asymmetric, 641);
+}
+
+/// Fingertips 22401 DSR funnels by tier and year, labelled as PHEindicatormethods
+/// `assign_funnel_significance(rate_type = "dsr")` does (derived denominators, count limits:
+/// exact below 10 events, Byar's from 10); centres and label counts computed independently in
+/// Python (SciPy) from the extract's published counts and rates.
+#[test]
+#[ignore = "needs ROUTE_MAP_DATA_DIR"]
+fn fingertips_dsr_funnels_match_independent_labels() {
+    let imp = fingertips::read_path(&data_dir().join("healthdata.csv")).unwrap();
+    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap();
+    let cases: [(&str, u32, usize, f64, [usize; 5]); 6] = [
+        // tier, year, areas, centre, [High998, High95, NotSignificant, Low95, Low998]
+        ("E06", 2018, 8, 2_198.551_995_884_9, [3, 0, 2, 1, 2]),
+        ("E06", 2023, 8, 2_003.122_491_002_5, [2, 0, 3, 2, 1]),
+        ("E08", 2018, 15, 2_772.781_727_982_5, [4, 1, 3, 2, 5]),
+        ("E08", 2023, 15, 2_292.562_449_592_4, [4, 0, 4, 3, 4]),
+        ("E07", 2018, 12, 1_811.950_147_516_3, [2, 3, 3, 1, 3]),
+        ("E07", 2023, 12, 1_643.062_839_722_1, [1, 1, 7, 1, 2]),
+    ];
+    for (tier, year, areas, centre, expected) in cases {
+        let units: Vec<(f64, f64)> = imp
+            .observations
+            .iter()
+            .filter(|o| {
+                o.source_indicator_id == "22401"
+                    && o.area.as_str().starts_with(tier)
+                    && o.period.start_year() == year
+                    && o.is_whole_population()
+                    && o.sex.as_deref() == Some("Persons")
+                    && o.value.is_some()
+                    && o.numerator.is_some()
+            })
+            .map(|o| (f(o.numerator.unwrap()), f(o.value.unwrap())))
+            .collect();
+        assert_eq!(units.len(), areas, "{tier} {year}");
+        let funnel = dsr_funnel(&units, 100_000.0).unwrap();
+        assert!(
+            (funnel.centre - centre).abs() < 1e-6,
+            "{tier} {year}: {}",
+            funnel.centre
+        );
+        let count = |flag: FunnelFlag| {
+            funnel
+                .points
+                .iter()
+                .filter(|p| p.flag == Some(flag))
+                .count()
+        };
+        let got = [
+            count(FunnelFlag::High998),
+            count(FunnelFlag::High95),
+            count(FunnelFlag::NotSignificant),
+            count(FunnelFlag::Low95),
+            count(FunnelFlag::Low998),
+        ];
+        assert_eq!(got, expected, "{tier} {year}");
     }
 }

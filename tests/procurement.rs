@@ -72,6 +72,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::InvalidCpv { .. } => "invalid_cpv",
         Error::NegativeValue { .. } => "negative_value",
         Error::StandstillOpen { .. } => "standstill_open",
+        Error::Invalid { .. } => "invalid",
         _ => "other",
     }
 }
@@ -689,5 +690,285 @@ fn existing_contract_cases() {
             "{}",
             c.name
         );
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeCase {
+    name: String,
+    source: SourceRef,
+    modification: route_map::procurement::lifecycle::PaModification,
+    #[serde(default)]
+    expect_required: Option<bool>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TerminationCase {
+    name: String,
+    source: SourceRef,
+    regime: Regime,
+    terminated_on: NaiveDate,
+    #[serde(default)]
+    user_choice_direct_award: bool,
+    #[serde(default)]
+    expect_last_day: Option<NaiveDate>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentsCase {
+    name: String,
+    source: SourceRef,
+    date: NaiveDate,
+    #[serde(default)]
+    expect_start: Option<NaiveDate>,
+    #[serde(default)]
+    expect_end: Option<NaiveDate>,
+    #[serde(default)]
+    expect_last_day: Option<NaiveDate>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LifecycleFile {
+    change: Vec<ChangeCase>,
+    termination: Vec<TerminationCase>,
+    payments: Vec<PaymentsCase>,
+}
+
+#[test]
+fn lifecycle_notice_cases() {
+    use route_map::procurement::lifecycle::{
+        contract_change_notice, contract_termination_notice, payments_reporting_period,
+    };
+    use route_map::procurement::routes::NoticeKind;
+    let file: LifecycleFile = toml::from_str(&read("lifecycle.toml")).unwrap();
+    assert!(file.change.len() >= 6 && file.termination.len() >= 3 && file.payments.len() >= 3);
+    for c in &file.change {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (contract_change_notice(&c.modification), &c.expect_error) {
+            (Ok(r), None) => {
+                assert_eq!(
+                    Some(r.required),
+                    c.expect_required,
+                    "{}: {}",
+                    c.name,
+                    r.explanation
+                );
+                assert_eq!(r.notice, NoticeKind::Uk10ContractChange);
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+    for c in &file.termination {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (
+            contract_termination_notice(c.regime, c.terminated_on, c.user_choice_direct_award),
+            &c.expect_error,
+        ) {
+            (Ok(r), None) => {
+                assert_eq!(
+                    r.as_ref().map(|d| d.last_day),
+                    c.expect_last_day,
+                    "{}",
+                    c.name
+                );
+                if let Some(d) = r {
+                    assert_eq!(d.notice, NoticeKind::Uk11ContractTermination);
+                    assert!(d.last_day >= c.terminated_on);
+                }
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+    for c in &file.payments {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (payments_reporting_period(c.date), &c.expect_error) {
+            (Ok(p), None) => {
+                assert_eq!(Some(p.start), c.expect_start, "{}", c.name);
+                assert_eq!(Some(p.end), c.expect_end, "{}", c.name);
+                assert_eq!(Some(p.deadline.last_day), c.expect_last_day, "{}", c.name);
+                assert!(p.start <= c.date && c.date <= p.end, "{}", c.name);
+            }
+            (Err(e), Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+}
+
+#[test]
+fn ocds_cancellation_and_termination_releases() {
+    use route_map::procurement::lifecycle::contract_termination_notice;
+    use route_map::procurement::ocds::{cancellation_release, termination_release};
+    let c = cases::<PlanCase>("plans.toml").into_iter().nth(1).unwrap();
+    let report = check_plan(&c.plan).unwrap();
+    let publisher = Publisher {
+        ocid_prefix: "ocds-h6vhtk".into(),
+        process_id: "route-map-0002".into(),
+        buyer_id: "GB-PPON-PXXX-0001-AAAA".into(),
+        buyer_name: "Example Council".into(),
+        supplier: None,
+    };
+    let rs = releases(&c.plan, &report, &publisher).unwrap();
+    let tender = rs.iter().find(|r| r.tag == ["tender"]).unwrap();
+    let contract = rs.iter().find(|r| r.tag == ["contract"]).unwrap();
+    let ended = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+    let due = contract_termination_notice(Regime::Pa2023Public, ended, false)
+        .unwrap()
+        .unwrap();
+    // Published on the last day allowed (22 January 2027); a day later is refused.
+    let t = termination_release(contract, &due, due.last_day, "expiry").unwrap();
+    let late = due.last_day.succ_opt().unwrap();
+    assert!(matches!(
+        termination_release(contract, &due, late, "expiry"),
+        Err(Error::Invalid { .. })
+    ));
+    assert!(termination_release(tender, &due, due.last_day, "expiry").is_err());
+    assert!(termination_release(contract, &due, due.last_day, " ").is_err());
+    let x = cancellation_release(
+        tender,
+        NaiveDate::from_ymd_opt(2025, 12, 1).unwrap(),
+        "budget withdrawn",
+    )
+    .unwrap();
+    assert!(cancellation_release(contract, ended, "no tender").is_err());
+    let text = release_package_json(&[x, t], "2027-01-22T00:00:00Z", "route-map").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rel = v["releases"].as_array().unwrap();
+    assert_eq!(rel[0]["tag"][0], "tenderCancellation");
+    assert_eq!(rel[0]["tender"]["status"], "cancelled");
+    let docs = rel[0]["tender"]["documents"].as_array().unwrap();
+    assert_eq!(docs.last().unwrap()["noticeType"], "UK12");
+    assert_eq!(docs.last().unwrap()["documentType"], "cancellationDetails");
+    assert_eq!(rel[1]["tag"][0], "contractTermination");
+    let k = &rel[1]["contracts"][0];
+    assert_eq!(k["status"], "terminated");
+    assert_eq!(k["period"]["endDate"], "2026-12-24T23:59:59Z");
+    assert_eq!(
+        k["documents"].as_array().unwrap().last().unwrap()["noticeType"],
+        "UK11"
+    );
+    assert!(rel[1].get("tender").is_none());
+    for r in rel {
+        for t in r["tag"].as_array().unwrap() {
+            assert!(RELEASE_TAGS.contains(&t.as_str().unwrap()));
+        }
+    }
+    assert_ne!(rel[0]["id"], rel[1]["id"]);
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryExpect {
+    direct_award: [usize; 3],
+    most_suitable_provider: usize,
+    competitive: usize,
+    frameworks_concluded: usize,
+    framework_call_offs: usize,
+    urgent: usize,
+    new_providers: usize,
+    providers_lost: usize,
+    representations: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryCase {
+    name: String,
+    source: SourceRef,
+    period: route_map::core::DateRange,
+    #[serde(default)]
+    activity: route_map::procurement::annual::PsrActivity,
+    #[serde(default)]
+    expect: Option<SummaryExpect>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[test]
+fn psr_annual_summary_cases() {
+    use route_map::procurement::annual::annual_summary;
+    let cs = cases::<SummaryCase>("annual_summary.toml");
+    assert!(cs.len() >= 2);
+    for c in &cs {
+        assert!(c.source.url.is_some(), "{}", c.name);
+        match (
+            annual_summary(&c.activity, c.period),
+            &c.expect,
+            &c.expect_error,
+        ) {
+            (Ok(s), Some(e), None) => {
+                assert_eq!(s.direct_award, e.direct_award, "{}", c.name);
+                assert_eq!(
+                    s.most_suitable_provider, e.most_suitable_provider,
+                    "{}",
+                    c.name
+                );
+                assert_eq!(s.competitive, e.competitive, "{}", c.name);
+                assert_eq!(s.frameworks_concluded, e.frameworks_concluded, "{}", c.name);
+                assert_eq!(s.framework_call_offs, e.framework_call_offs, "{}", c.name);
+                assert_eq!(s.urgent, e.urgent, "{}", c.name);
+                assert_eq!(s.new_providers, e.new_providers, "{}", c.name);
+                assert_eq!(s.providers_lost, e.providers_lost, "{}", c.name);
+                assert_eq!(s.representations.len(), e.representations, "{}", c.name);
+            }
+            (Err(e), None, Some(k)) => assert_eq!(error_kind(&e), k, "{}", c.name),
+            (r, _, _) => panic!("{}: unexpected {r:?}", c.name),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every day from the s.69 commencement to 2030 falls in exactly one six-month reporting
+    /// period ending 31 March or 30 September, whose UK17 deadline is 29 days after its end.
+    #[test]
+    fn payments_periods_partition_the_calendar(offset in 0i64..1_826) {
+        use chrono::Datelike;
+        use route_map::procurement::lifecycle::payments_reporting_period;
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(offset);
+        let p = payments_reporting_period(date).unwrap();
+        prop_assert!(p.start <= date && date <= p.end);
+        prop_assert!(matches!((p.end.month(), p.end.day()), (3, 31) | (9, 30)));
+        prop_assert_eq!(p.deadline.last_day - p.end, chrono::Duration::days(29));
+        let next = payments_reporting_period(p.end.succ_opt().unwrap()).unwrap();
+        prop_assert_eq!(next.start, p.end.succ_opt().unwrap());
+    }
+
+    /// The UK10 duty is monotone in the size of the change: if a change needs a notice, a
+    /// larger change in the same direction (value and term) needs one too.
+    #[test]
+    fn contract_change_notice_is_monotone(
+        before in 1_000i64..10_000_000,
+        pct in 0i64..200,
+        extra in 0i64..50,
+        term in 1u32..120,
+        term_change in 0i32..120,
+    ) {
+        use route_map::procurement::lifecycle::{ContractSubject, PaModification, contract_change_notice};
+        let m = |p: i64, t: i32| PaModification {
+            regime: Regime::Pa2023Public,
+            subject: ContractSubject::GoodsOrServices,
+            value_before: Money::from_pounds(before),
+            value_after: Money::from_pounds(before + before * p / 100),
+            max_term_months: term,
+            term_change_months: t,
+            corporate_restructuring: false,
+            combinable_with_earlier_noticed: false,
+        };
+        let small = contract_change_notice(&m(pct, term_change)).unwrap();
+        let large = contract_change_notice(&m(pct + extra, term_change + 1)).unwrap();
+        prop_assert!(!small.required || large.required);
     }
 }

@@ -439,43 +439,104 @@ impl<'a> Segmenter<'a> {
             )
     }
 
-    fn columns_range(&self, cols: &PeopleColumns, start: usize, end: usize) -> SegmentTotals {
-        let mut totals = self.empty();
-        let range = start..end;
+    fn segments_of<C: Copy + Into<u64>>(
+        &self,
+        cols: &PeopleColumns,
+        range: std::ops::Range<usize>,
+        conds: &[C],
+        segs: &mut Vec<u8>,
+    ) {
         let ages = cols.age.get(range.clone()).unwrap_or(&[]);
         let sexes = cols.sex.get(range.clone()).unwrap_or(&[]);
-        let conds = cols.conditions.get(range.clone()).unwrap_or(&[]);
-        let mut segs = Vec::with_capacity(end - start);
         match self.scheme.table() {
-            Some(t) => t.segments_into(ages, sexes, conds, &mut segs),
+            Some(t) => t.segments_into(ages, sexes, conds, segs),
             None => {
                 let places = cols.place.get(range.clone()).unwrap_or(&[]);
-                let deps = cols.deprivation.get(range.clone()).unwrap_or(&[]);
+                let deps = cols.deprivation.get(range).unwrap_or(&[]);
                 segs.extend(
                     ages.iter()
                         .zip(sexes)
                         .zip(conds)
                         .zip(places.iter().zip(deps))
                         .map(|(((a, s), c), (p, d))| {
-                            self.scheme.segment_parts(*a, *s, *c, *p, *d) as u8
+                            self.scheme.segment_parts(*a, *s, (*c).into(), *p, *d) as u8
                         }),
                 );
             }
         }
+    }
+
+    fn columns_range(&self, cols: &PeopleColumns, start: usize, end: usize) -> SegmentTotals {
+        let mut totals = self.empty();
+        let range = start..end;
+        let mut segs = Vec::with_capacity(end - start);
+        match &cols.conditions {
+            Column::Narrow(c) => {
+                self.segments_of(
+                    cols,
+                    range.clone(),
+                    c.get(range.clone()).unwrap_or(&[]),
+                    &mut segs,
+                );
+            }
+            Column::Wide(c) => {
+                self.segments_of(
+                    cols,
+                    range.clone(),
+                    c.get(range.clone()).unwrap_or(&[]),
+                    &mut segs,
+                );
+            }
+        }
         let member_days = cols.member_days.get(range.clone()).unwrap_or(&[]);
+        let narrow: Vec<&[u32]> = cols
+            .spend
+            .iter()
+            .filter_map(|c| match c {
+                Column::Narrow(v) => v.get(range.clone()),
+                Column::Wide(_) => None,
+            })
+            .collect();
+        if narrow.len() == cols.spend.len() {
+            // Every spend column is narrow: one fused pass over the rows.
+            let (people, days) = match narrow.len() {
+                1 => fused::<1>(&segs, member_days, &narrow, &mut totals),
+                2 => fused::<2>(&segs, member_days, &narrow, &mut totals),
+                3 => fused::<3>(&segs, member_days, &narrow, &mut totals),
+                4 => fused::<4>(&segs, member_days, &narrow, &mut totals),
+                5 => fused::<5>(&segs, member_days, &narrow, &mut totals),
+                6 => fused::<6>(&segs, member_days, &narrow, &mut totals),
+                7 => fused::<7>(&segs, member_days, &narrow, &mut totals),
+                _ => fused::<8>(&segs, member_days, &narrow, &mut totals),
+            };
+            for ((t, p), d) in totals.segments.iter_mut().zip(people).zip(days) {
+                t.people = p;
+                t.member_days = d;
+            }
+            return totals;
+        }
         let people = scatter_count(&segs);
         let days = scatter_sum(&segs, member_days, |d| u64::from(*d));
         for (k, column) in cols.spend.iter().enumerate() {
-            let values = column.get(range.clone()).unwrap_or(&[]);
-            // Sums of at most CHUNK values below this bound fit in an i64.
-            let narrow = cols
-                .spend_max
-                .get(k)
-                .is_some_and(|m| *m <= i64::MAX / CHUNK as i64);
-            let sums: [i128; 256] = if narrow {
-                scatter_sum(&segs, values, |v| *v).map(i128::from)
-            } else {
-                scatter_sum(&segs, values, |v| i128::from(*v))
+            let sums: [i128; 256] = match column {
+                // At most CHUNK values below 2^32 sum below 2^48: a u64 holds them.
+                Column::Narrow(v) => {
+                    let values = v.get(range.clone()).unwrap_or(&[]);
+                    scatter_sum(&segs, values, |x| u64::from(*x)).map(i128::from)
+                }
+                Column::Wide(v) => {
+                    let values = v.get(range.clone()).unwrap_or(&[]);
+                    // Sums of at most CHUNK values below this bound fit in an i64.
+                    let narrow = cols
+                        .spend_max
+                        .get(k)
+                        .is_some_and(|m| *m <= i64::MAX / CHUNK as i64);
+                    if narrow {
+                        scatter_sum(&segs, values, |x| *x).map(i128::from)
+                    } else {
+                        scatter_sum(&segs, values, |x| i128::from(*x))
+                    }
+                }
             };
             for (t, sum) in totals.segments.iter_mut().zip(sums) {
                 if let Some(slot) = t.spend.get_mut(k) {
@@ -489,6 +550,59 @@ impl<'a> Segmenter<'a> {
         }
         totals
     }
+}
+
+/// One pass over a chunk whose `N` spend columns are all narrow: per row, the head count,
+/// member-days and each spend column go to the row's segment. Two interleaved sets of
+/// accumulators keep neighbouring rows of one segment from waiting on each other's stores.
+fn fused<const N: usize>(
+    segs: &[u8],
+    days: &[u16],
+    columns: &[&[u32]],
+    totals: &mut SegmentTotals,
+) -> ([u64; 256], [u64; 256]) {
+    let Ok(columns) = <[&[u32]; N]>::try_from(columns) else {
+        return ([0; 256], [0; 256]);
+    };
+    let mut iters = columns.map(|c| c.iter());
+    let mut acc = vec![[[0u64; N]; 256]; 2];
+    let mut people = [[0u64; 256]; 2];
+    let mut member_days = [[0u64; 256]; 2];
+    if let ([a0, a1], [p0, p1], [d0, d1]) = (acc.as_mut_slice(), &mut people, &mut member_days) {
+        let mut rows = segs.iter().zip(days);
+        while let Some((s, d)) = rows.next() {
+            let seg = usize::from(*s);
+            bump(p0, *s, 1);
+            bump(d0, *s, u64::from(*d));
+            if let Some(row) = a0.get_mut(seg) {
+                for (slot, it) in row.iter_mut().zip(iters.iter_mut()) {
+                    *slot += it.next().map_or(0, |v| u64::from(*v));
+                }
+            }
+            let Some((s, d)) = rows.next() else { break };
+            let seg = usize::from(*s);
+            bump(p1, *s, 1);
+            bump(d1, *s, u64::from(*d));
+            if let Some(row) = a1.get_mut(seg) {
+                for (slot, it) in row.iter_mut().zip(iters.iter_mut()) {
+                    *slot += it.next().map_or(0, |v| u64::from(*v));
+                }
+            }
+        }
+    }
+    for lane in &acc {
+        for (t, row) in totals.segments.iter_mut().zip(lane) {
+            for (slot, v) in t.spend.iter_mut().zip(row) {
+                *slot += i128::from(*v);
+            }
+        }
+    }
+    let [pa, pb] = people;
+    let [da, db] = member_days;
+    (
+        std::array::from_fn(|i| pa.get(i).copied().unwrap_or(0) + pb.get(i).copied().unwrap_or(0)),
+        std::array::from_fn(|i| da.get(i).copied().unwrap_or(0) + db.get(i).copied().unwrap_or(0)),
+    )
 }
 
 /// Count rows per segment. Four interleaved tallies keep consecutive rows of the same segment
@@ -554,16 +668,65 @@ where
     out
 }
 
-/// People as columns, the layout an analyst's dataframe uses: one vector per field.
+/// A column stored as narrow as its values allow (`N`), widened to `W` for good on the first
+/// value that does not fit: less memory to stream, the same values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column<N, W> {
+    Narrow(Vec<N>),
+    Wide(Vec<W>),
+}
+
+impl<N, W> Column<N, W>
+where
+    N: Copy + TryFrom<W> + Into<W>,
+    W: Copy,
+{
+    fn with_capacity(rows: usize) -> Self {
+        Column::Narrow(Vec::with_capacity(rows))
+    }
+
+    fn push(&mut self, v: W) {
+        match self {
+            Column::Narrow(values) => match N::try_from(v) {
+                Ok(n) => values.push(n),
+                Err(_) => {
+                    let mut wide: Vec<W> =
+                        Vec::with_capacity(values.capacity().max(values.len() + 1));
+                    wide.extend(values.iter().map(|x| (*x).into()));
+                    wide.push(v);
+                    *self = Column::Wide(wide);
+                }
+            },
+            Column::Wide(values) => values.push(v),
+        }
+    }
+
+    fn get(&self, row: usize) -> Option<W> {
+        match self {
+            Column::Narrow(values) => values.get(row).map(|x| (*x).into()),
+            Column::Wide(values) => values.get(row).copied(),
+        }
+    }
+}
+
+impl<N, W> Default for Column<N, W> {
+    fn default() -> Self {
+        Column::Narrow(Vec::new())
+    }
+}
+
+/// People as columns, the layout an analyst's dataframe uses: one vector per field. Condition
+/// sets are kept in 16 bits and spend in 32 bits while every value fits (the usual case), and
+/// widened when one does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleColumns {
     age: Vec<u8>,
     sex: Vec<Sex>,
-    conditions: Vec<u64>,
+    conditions: Column<u16, u64>,
     place: Vec<PlaceId>,
     deprivation: Vec<Deprivation>,
     member_days: Vec<u16>,
-    spend: Vec<Vec<i64>>,
+    spend: Vec<Column<u32, i64>>,
     spend_max: Vec<i64>,
 }
 
@@ -572,7 +735,7 @@ impl PeopleColumns {
     #[must_use]
     pub fn new(services: usize) -> PeopleColumns {
         PeopleColumns {
-            spend: vec![Vec::new(); services.min(MAX_SERVICES)],
+            spend: vec![Column::default(); services.min(MAX_SERVICES)],
             spend_max: vec![0; services.min(MAX_SERVICES)],
             ..PeopleColumns::default()
         }
@@ -584,11 +747,13 @@ impl PeopleColumns {
         PeopleColumns {
             age: Vec::with_capacity(rows),
             sex: Vec::with_capacity(rows),
-            conditions: Vec::with_capacity(rows),
+            conditions: Column::with_capacity(rows),
             place: Vec::with_capacity(rows),
             deprivation: Vec::with_capacity(rows),
             member_days: Vec::with_capacity(rows),
-            spend: vec![Vec::with_capacity(rows); services.min(MAX_SERVICES)],
+            spend: (0..services.min(MAX_SERVICES))
+                .map(|_| Column::with_capacity(rows))
+                .collect(),
             spend_max: vec![0; services.min(MAX_SERVICES)],
         }
     }
@@ -605,6 +770,13 @@ impl PeopleColumns {
             let v = p.spend.get(k);
             col.push(v);
             *max = (*max).max(v);
+        }
+    }
+
+    /// Append people.
+    pub fn extend<'p>(&mut self, people: impl IntoIterator<Item = &'p Person>) {
+        for p in people {
+            self.push(p);
         }
     }
 
@@ -625,12 +797,12 @@ impl PeopleColumns {
     pub fn get(&self, row: usize) -> Option<Person> {
         let mut pence = [0i64; MAX_SERVICES];
         for (slot, col) in pence.iter_mut().zip(&self.spend) {
-            *slot = *col.get(row)?;
+            *slot = col.get(row)?;
         }
         Some(Person {
             age: *self.age.get(row)?,
             sex: *self.sex.get(row)?,
-            conditions: crate::catalogue::ConditionSet::from_bits(*self.conditions.get(row)?),
+            conditions: crate::catalogue::ConditionSet::from_bits(self.conditions.get(row)?),
             place: *self.place.get(row)?,
             deprivation: *self.deprivation.get(row)?,
             member_days: *self.member_days.get(row)?,
@@ -639,20 +811,10 @@ impl PeopleColumns {
     }
 }
 
-impl FromIterator<Person> for PeopleColumns {
-    fn from_iter<T: IntoIterator<Item = Person>>(iter: T) -> Self {
-        let mut cols = PeopleColumns::new(MAX_SERVICES);
-        for p in iter {
-            cols.push(&p);
-        }
-        cols
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::ConditionCatalogue;
+    use crate::catalogue::{ConditionCatalogue, ConditionSet};
     use crate::person::{Places, ServiceSpend};
     use crate::scheme::SegmentationScheme;
 
@@ -728,9 +890,8 @@ mod tests {
         let b = seg.par_aggregate(ps.clone()).unwrap();
         let c = seg.aggregate_slice(&ps).unwrap();
         let mut cols = PeopleColumns::new(2);
-        for p in &ps {
-            cols.push(p);
-        }
+        cols.extend(&ps);
+        assert_eq!(cols.len(), ps.len());
         let d = seg.aggregate_columns(&cols).unwrap();
         let e = seg.try_aggregate(ps.iter().copied().map(Ok)).unwrap();
         assert_eq!(a, b);
@@ -738,6 +899,31 @@ mod tests {
         assert_eq!(a, d);
         assert_eq!(a, e);
         assert_eq!(cols.get(0), ps.first().copied());
+    }
+
+    #[test]
+    fn columns_widen_when_a_value_does_not_fit() {
+        let (scheme, services) = setup();
+        let seg = Segmenter::new(&scheme, &services, 365).unwrap();
+        let mut people = people();
+        let mut wide = Person::new(50, Sex::Male, 365);
+        wide.conditions = ConditionSet::from_bits(1 << 40 | 1);
+        wide.spend = ServiceSpend::from_pence(&[5_000_000_000, 1]).unwrap();
+        people.insert(1, wide);
+        let mut cols = PeopleColumns::new(2);
+        for p in &people {
+            cols.push(p);
+        }
+        assert!(matches!(cols.conditions, Column::Wide(_)));
+        assert!(matches!(cols.spend.first(), Some(Column::Wide(_))));
+        assert!(matches!(cols.spend.get(1), Some(Column::Narrow(_))));
+        for (i, p) in people.iter().enumerate() {
+            assert_eq!(cols.get(i).as_ref(), Some(p));
+        }
+        assert_eq!(
+            seg.aggregate_columns(&cols).unwrap(),
+            seg.aggregate(people).unwrap()
+        );
     }
 
     #[test]

@@ -788,26 +788,26 @@ impl FastTable {
 
     /// Fill `out` with the segments of rows given by columns: one pass, with the shape of the
     /// table decided once rather than per row.
-    pub(crate) fn segments_into(
+    pub(crate) fn segments_into<C: Copy + Into<u64>>(
         &self,
         ages: &[u8],
         sexes: &[Sex],
-        conditions: &[u64],
+        conditions: &[C],
         out: &mut Vec<u8>,
     ) {
         let bits = self.bits;
         match (&self.pack, self.uses_sex) {
             (Pack::Low(mask), false) => out.extend(ages.iter().zip(conditions).map(|(a, c)| {
                 let class = usize::from(self.age_class.get(usize::from(*a)).copied().unwrap_or(0));
+                let c: u64 = (*c).into();
                 let idx = (class << bits) | (c & mask) as usize;
                 self.segments.get(idx).copied().unwrap_or(0)
             })),
-            _ => out.extend(
-                ages.iter()
-                    .zip(sexes)
-                    .zip(conditions)
-                    .map(|((a, s), c)| u8::try_from(self.segment(*a, *s, *c)).unwrap_or(0)),
-            ),
+            _ => {
+                out.extend(ages.iter().zip(sexes).zip(conditions).map(|((a, s), c)| {
+                    u8::try_from(self.segment(*a, *s, (*c).into())).unwrap_or(0)
+                }))
+            }
         }
     }
 

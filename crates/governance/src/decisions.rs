@@ -245,13 +245,16 @@ pub struct Decision {
 /// - [`Error::NotAMember`] for a vote by a body that is not a member;
 /// - [`Error::DuplicateVote`] for a member voting twice;
 /// - [`Error::Unknown`] for a reserved matter the rule does not define;
-/// - [`Error::UnknownBody`] for a quorum naming a non-member.
+/// - [`Error::UnknownBody`] for a quorum naming a non-member;
+/// - [`Error::Duplicate`] for a reserved matter defined twice;
+/// - [`Error::Invalid`] for a quorum that needs more members present than the group has.
 pub fn decide(
     group: &DecisionGroup,
     rule: &DecisionRule,
     motion: &Motion,
     votes: &[Vote],
 ) -> Result<Decision> {
+    check_rule(group, rule)?;
     let mut choices: BTreeMap<&str, Choice> = BTreeMap::new();
     for v in votes {
         if !group.members.iter().any(|m| m.body.id() == v.body) {
@@ -395,6 +398,32 @@ pub fn decide(
         tally,
         explanation,
     })
+}
+
+/// A rule that no meeting could satisfy, or that is ambiguous, is bad input rather than a
+/// motion that is always inquorate or decided by whichever definition comes first.
+fn check_rule(group: &DecisionGroup, rule: &DecisionRule) -> Result<()> {
+    let mut ids = BTreeSet::new();
+    for r in &rule.reserved {
+        if !ids.insert(r.id.as_str()) {
+            return Err(Error::Duplicate {
+                kind: "reserved matter",
+                id: r.id.clone(),
+                context: format!("decision rule of {}", group.name),
+            });
+        }
+    }
+    if rule.quorum.min_present > group.members.len() {
+        return Err(Error::invalid(
+            format!("quorum of {}", group.name),
+            format!(
+                "needs {} members present but the group has {}",
+                rule.quorum.min_present,
+                group.members.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -550,6 +579,33 @@ mod tests {
     }
 
     #[test]
+    fn rules_no_meeting_could_apply_are_rejected() {
+        let g = group();
+        let votes = [v("CRCCG", Choice::For)];
+        let mut r = rule(VotingRule::Majority);
+        r.reserved.push(r.reserved[0].clone());
+        assert!(matches!(
+            decide(&g, &r, &motion(None), &votes),
+            Err(Error::Duplicate {
+                kind: "reserved matter",
+                ..
+            })
+        ));
+        let mut r = rule(VotingRule::Majority);
+        r.quorum.min_present = 6;
+        let e = decide(&g, &r, &motion(None), &votes).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid quorum of CWCC Board: needs 6 members present but the group has 5"
+        );
+        r.quorum.min_present = 5;
+        assert_eq!(
+            decide(&g, &r, &motion(None), &votes).unwrap().outcome,
+            Outcome::Inquorate
+        );
+    }
+
+    #[test]
     fn bad_groups_are_rejected() {
         assert!(DecisionGroup::new("x", vec![]).is_err());
         let m = Member {
@@ -593,6 +649,7 @@ mod tests {
         fn prop_decision_does_not_depend_on_vote_order(
             choices in proptest::collection::vec(choice(), 5),
             r in any_rule(),
+            reserved in any::<bool>(),
             seed in any::<u64>(),
         ) {
             let g = group();
@@ -609,8 +666,9 @@ mod tests {
                 shuffled.swap(i, j);
             }
             let rule = rule(r);
-            let a = decide(&g, &rule, &motion(None), &votes).unwrap();
-            let b = decide(&g, &rule, &motion(None), &shuffled).unwrap();
+            let m = motion(reserved.then_some("budget"));
+            let a = decide(&g, &rule, &m, &votes).unwrap();
+            let b = decide(&g, &rule, &m, &shuffled).unwrap();
             prop_assert_eq!(a, b);
         }
     }

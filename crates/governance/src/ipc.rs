@@ -655,6 +655,43 @@ mod tests {
         ));
     }
 
+    fn level() -> impl proptest::strategy::Strategy<Value = IpcLevel> {
+        proptest::sample::select(IpcLevel::ALL.to_vec())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_profile_moves_one_level_at_a_time(
+            levels in proptest::collection::vec((level(), level()), 7),
+        ) {
+            let ratings = IpcArea::ALL
+                .iter()
+                .zip(&levels)
+                .map(|(&area, &(current, target))| AreaRating { area, current, target, evidence: None })
+                .collect();
+            let a = IpcAssessment::new("S", ratings).unwrap();
+            let p = a.profile().unwrap();
+            for row in &p.rows {
+                proptest::prop_assert_eq!(row.moves.len(), usize::from(row.gap.unsigned_abs()));
+                let mut path = vec![row.current];
+                for m in &row.moves {
+                    proptest::prop_assert_eq!(Some(&m.from), path.last());
+                    proptest::prop_assert_eq!((m.to.rank() - m.from.rank()).abs(), 1);
+                    path.push(m.to);
+                }
+                proptest::prop_assert_eq!(path.last(), Some(&row.target));
+                // The profile's own path passes the check; dropping an interior level skips it.
+                proptest::prop_assert_eq!(a.check_path(row.area, &path).unwrap(), row.moves.clone());
+                if path.len() > 2 {
+                    let mut short = path.clone();
+                    short.remove(1);
+                    let is_skip = matches!(a.check_path(row.area, &short), Err(Error::IpcLevelSkipped { .. }));
+                    proptest::prop_assert!(is_skip);
+                }
+            }
+        }
+    }
+
     #[test]
     fn assessment_needs_every_area_once() {
         let mut ratings: Vec<AreaRating> =

@@ -18,7 +18,8 @@
 //! - NHS England delegated primary medical services to all ICBs from 1 July 2022, pharmacy,
 //!   optometry and dental services from 1 April 2023, and specialised services through joint
 //!   committees from April 2023 and by delegation from April 2025, remaining accountable
-//!   ([`Law::nhse_delegation`]; these dates are marked to verify).
+//!   ([`Law::nhse_delegation`]; sources: NHS England's delegation page and board papers of
+//!   7 December 2023 and 2025/26).
 
 use std::sync::OnceLock;
 

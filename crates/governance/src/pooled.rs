@@ -1023,6 +1023,37 @@ pub fn validate_shares(shares: &[PartnerShare], partners: &[Body]) -> Result<()>
     Ok(())
 }
 
+fn step_name(step: &WaterfallStep) -> &'static str {
+    match step {
+        WaterfallStep::OffsetUnderspends => "offset underspends",
+        WaterfallStep::RiskPool => "risk pool",
+        WaterfallStep::UncommittedSchemes(_) => "uncommitted schemes",
+    }
+}
+
+/// Each step at most once, and offsetting (which nets the pool's lines before anything is
+/// drawn) only first.
+fn check_waterfall(steps: &[WaterfallStep]) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for (i, step) in steps.iter().enumerate() {
+        let name = step_name(step);
+        if !seen.insert(name) {
+            return Err(Error::Duplicate {
+                kind: "waterfall step",
+                id: name.to_owned(),
+                context: "overspend waterfall".into(),
+            });
+        }
+        if i > 0 && *step == WaterfallStep::OffsetUnderspends {
+            return Err(Error::invalid(
+                "overspend waterfall",
+                "offsetting underspends in the pool must be the first step",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn describe(rule: &RiskShare) -> String {
     let over = match &rule.overspend {
         OverspendRule::OwnRisk => "each partner manages its own risks".to_owned(),
@@ -1082,6 +1113,8 @@ fn cap_text(c: &CapRule) -> &'static str {
 ///   [`Error::Unknown`] for spend on an unknown line; [`Error::Duplicate`] for a line given twice;
 /// - [`Error::SharesExceedWhole`] / [`Error::SharesBelowWhole`] for agreed shares not summing
 ///   to one; [`Error::UnknownBody`] for shares, caps or schemes naming a non-partner;
+/// - [`Error::Duplicate`] for a waterfall step given twice (a risk pool drawn twice would be
+///   spent twice); [`Error::Invalid`] for offsetting underspends after another step;
 /// - [`Error::Core`] on arithmetic overflow.
 ///
 /// # Examples
@@ -1243,6 +1276,7 @@ pub fn share_risk(
             }
         }
         OverspendRule::Waterfall { steps, basis, cap } => {
+            check_waterfall(steps)?;
             let offset = steps.contains(&WaterfallStep::OffsetUnderspends);
             let gross_over = Money::sum(pooled_lines.iter().map(|l| l.variance.max(Money::ZERO)))?;
             let gross_under = Money::sum(pooled_lines.iter().map(|l| l.variance.min(Money::ZERO)))?;
@@ -1627,6 +1661,68 @@ mod tests {
     }
 
     #[test]
+    fn waterfall_steps_are_each_taken_once_in_order() {
+        let b = PooledBudget::new(raw([1000, 1000], [1000, 1000])).unwrap();
+        let rule = |steps| RiskShare {
+            overspend: OverspendRule::Waterfall {
+                steps,
+                basis: ShareBasis::Contributions,
+                cap: CapRule::None,
+            },
+            underspend: UnderspendRule::RetainInPool,
+        };
+        let over = outturn(3000, 1800, 1000);
+        assert_eq!(
+            share_risk(
+                &b,
+                &over,
+                &rule(vec![WaterfallStep::RiskPool, WaterfallStep::RiskPool])
+            )
+            .unwrap_err(),
+            Error::Duplicate {
+                kind: "waterfall step",
+                id: "risk pool".into(),
+                context: "overspend waterfall".into(),
+            }
+        );
+        assert!(matches!(
+            share_risk(
+                &b,
+                &over,
+                &rule(vec![
+                    WaterfallStep::UncommittedSchemes(vec![]),
+                    WaterfallStep::UncommittedSchemes(vec![]),
+                ])
+            ),
+            Err(Error::Duplicate { .. })
+        ));
+        assert!(matches!(
+            share_risk(
+                &b,
+                &over,
+                &rule(vec![
+                    WaterfallStep::RiskPool,
+                    WaterfallStep::OffsetUnderspends
+                ])
+            ),
+            Err(Error::Invalid { .. })
+        ));
+        // The risk pool alone, without offsetting: gross overspend 1000 on care, 500 drawn.
+        let s = share_risk(&b, &over, &rule(vec![WaterfallStep::RiskPool])).unwrap();
+        assert_eq!(
+            Money::sum(
+                s.allocations
+                    .iter()
+                    .filter(|a| matches!(a.bearer, Bearer::RiskPool(_)))
+                    .map(|a| a.amount)
+            )
+            .unwrap(),
+            Money::from_pence(500)
+        );
+        assert_eq!(s.allocated(FundKind::Pooled).unwrap(), s.pooled_variance);
+    }
+
+    #[test]
     fn agreed_shares_must_make_the_whole() {
         let b = PooledBudget::new(raw([1000, 0], [1000, 0])).unwrap();
         let share = |p: &str, s: &str| PartnerShare {
@@ -1771,6 +1867,14 @@ mod tests {
             for (p, cap) in caps {
                 prop_assert!(s.partner_pays(FundKind::Pooled, &p).unwrap() <= cap);
             }
+            // The risk pool and the uncommitted schemes are never drawn beyond what is there.
+            let by = s.by_bearer().unwrap();
+            for r in b.risk_pool() {
+                let drawn = by.get(&Bearer::RiskPool(r.partner.clone())).copied().unwrap_or(Money::ZERO);
+                prop_assert!(!drawn.is_negative() && drawn <= r.amount);
+            }
+            let cut = by.get(&Bearer::UncommittedSchemes("CCG".into())).copied().unwrap_or(Money::ZERO);
+            prop_assert!(!cut.is_negative() && cut <= Money::from_pence(77));
         }
     }
 

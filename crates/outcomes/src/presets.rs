@@ -289,7 +289,11 @@ mod tests {
             qof_point_value(d(2021, 3, 31)).unwrap().0,
             "194.83".parse().unwrap()
         );
-        assert!(qof_point_value(d(2024, 4, 1)).is_err());
+        let (v2024, src2024) = qof_point_value(d(2024, 4, 1)).unwrap();
+        assert_eq!(v2024, "220.62".parse().unwrap());
+        assert!(!src2024.is_verified());
+        assert_eq!(qof_average_list_size(d(2024, 4, 1)).unwrap().0, dec!(9964));
+        assert!(qof_point_value(d(2025, 4, 1)).is_err());
         assert!(qof_point_value(d(2019, 4, 1)).is_err());
         let (size, src) = qof_average_list_size(d(2021, 6, 1)).unwrap();
         assert_eq!(size, dec!(9085));

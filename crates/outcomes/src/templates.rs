@@ -125,6 +125,12 @@ mod tests {
         assert_eq!(count("phof"), 5);
         assert_eq!(count("ascof_2014"), 4);
         assert_eq!(count("ascof_2023"), 6);
+        // Checked against NHS Digital / NHS England and the DHSC 2023-24 handbook.
+        for id in ["nhs_of", "ascof_2023"] {
+            let f = n.iter().find(|f| f.id == id).unwrap();
+            assert!(f.source.is_verified(), "{id}");
+            assert!(f.domains.iter().all(|d| d.to_verify.is_none()), "{id}");
+        }
     }
 
     #[test]

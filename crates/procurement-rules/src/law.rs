@@ -416,6 +416,11 @@ pub fn unverified() -> Result<Vec<(String, SourceRef)>> {
             out.push((format!("parameter {name}"), p.source.clone()));
         }
     }
+    for (name, k) in &regimes_file()?.dates {
+        if !k.source.is_verified() {
+            out.push((format!("date {name}"), k.source.clone()));
+        }
+    }
     for id in [
         crate::cpv::ScheduleId::Pcr2015Sch3,
         crate::cpv::ScheduleId::PsrSch1,
@@ -494,7 +499,15 @@ mod tests {
     #[test]
     fn unverified_items_are_listed() {
         let list = unverified().unwrap();
-        assert!(list.iter().any(|(w, _)| w.contains("psr_change_percent")));
+        assert!(
+            list.iter()
+                .any(|(w, _)| w.contains("pcr_standstill_rolls_to_working_day"))
+        );
+        assert!(!list.iter().any(|(w, _)| w.contains("psr_change_percent")));
+        assert!(
+            list.iter()
+                .any(|(w, _)| w == "date pa_payments_compliance_start")
+        );
         assert!(list.iter().all(|(_, s)| !s.is_verified()));
     }
 }

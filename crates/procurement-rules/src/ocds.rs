@@ -18,12 +18,15 @@ use crate::regime::Regime;
 use crate::routes::{NoticeKind, Route};
 
 /// OCDS release tags used.
-pub const RELEASE_TAGS: [&str; 5] = [
+pub const RELEASE_TAGS: [&str; 8] = [
     "planning",
     "tender",
+    "tenderCancellation",
     "award",
     "contract",
     "contractAmendment",
+    "contractTermination",
+    "implementation",
 ];
 
 /// OCDS procurement methods (method codelist).
@@ -295,6 +298,10 @@ fn tag_of(n: NoticeKind) -> &'static str {
         | N::Uk5Transparency
         | N::PaBelowThresholdTender => "tender",
         N::Uk7ContractDetails | N::PaBelowThresholdContractDetails => "contract",
+        N::Uk10ContractChange => "contractAmendment",
+        N::Uk11ContractTermination => "contractTermination",
+        N::Uk12ProcurementTermination => "tenderCancellation",
+        N::Uk17PaymentsCompliance => "implementation",
         _ => "award",
     }
 }
@@ -309,6 +316,10 @@ fn notice_code(n: NoticeKind) -> Option<&'static str> {
         N::Uk5Transparency => "UK5",
         N::Uk6ContractAward => "UK6",
         N::Uk7ContractDetails => "UK7",
+        N::Uk10ContractChange => "UK10",
+        N::Uk11ContractTermination => "UK11",
+        N::Uk12ProcurementTermination => "UK12",
+        N::Uk17PaymentsCompliance => "UK17",
         _ => return None,
     })
 }
@@ -349,7 +360,10 @@ fn doc(id: &str, n: NoticeKind, date: &str) -> Document {
         document_type: match tag_of(n) {
             "planning" => "plannedProcurementNotice",
             "tender" => "tenderNotice",
-            "contract" => "contractNotice",
+            "contract" | "contractAmendment" | "contractTermination" | "implementation" => {
+                "contractNotice"
+            }
+            "tenderCancellation" => "cancellationDetails",
             _ => "awardNotice",
         },
         title: format!("{n:?}"),
@@ -615,6 +629,117 @@ pub fn amendment_release(
             }],
         }],
     })
+}
+
+/// A `tenderCancellation` release (UK12 procurement termination notice) built from the
+/// earlier tender release of the same process: the tender is marked `cancelled` and the notice
+/// added with the reason as its title.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] when `tender_release` has no tender section or the reason is empty.
+pub fn cancellation_release(
+    tender_release: &Release,
+    date: chrono::NaiveDate,
+    reason: &str,
+) -> Result<Release> {
+    if reason.trim().is_empty() {
+        return Err(Error::invalid("OCDS cancellation", "a reason is required"));
+    }
+    let mut r = tender_release.clone();
+    let Some(tender) = r.tender.as_mut() else {
+        return Err(Error::invalid(
+            "OCDS cancellation",
+            "the release given has no tender to cancel",
+        ));
+    };
+    let when = format!("{date}T00:00:00Z");
+    tender.status = "cancelled";
+    let mut document = doc(
+        &format!("{}-uk12-{date}", r.ocid),
+        NoticeKind::Uk12ProcurementTermination,
+        &when,
+    );
+    document.title = reason.to_owned();
+    tender.documents.push(document);
+    r.id = format!("{}-cancellation-{date}", r.ocid);
+    r.date = when;
+    r.tag = vec!["tenderCancellation"];
+    r.planning = None;
+    r.awards = Vec::new();
+    r.contracts = Vec::new();
+    Ok(r)
+}
+
+/// A `contractTermination` release (UK11 contract termination notice) built from the earlier
+/// contract release: the contract is marked `terminated`, its period ends on the termination
+/// date, and the notice is added. The notice must be published within its deadline.
+///
+/// # Errors
+///
+/// [`Error::Invalid`] when `contract_release` has no contract, the reason is empty, the
+/// deadline is not a UK11 duty, or `published` is outside the period the Act allows.
+pub fn termination_release(
+    contract_release: &Release,
+    deadline: &crate::lifecycle::NoticeDeadline,
+    published: chrono::NaiveDate,
+    reason: &str,
+) -> Result<Release> {
+    if reason.trim().is_empty() {
+        return Err(Error::invalid("OCDS termination", "a reason is required"));
+    }
+    if deadline.notice != NoticeKind::Uk11ContractTermination {
+        return Err(Error::invalid(
+            "OCDS termination",
+            "the deadline given is not a contract termination notice duty",
+        ));
+    }
+    if published < deadline.counted_from || published > deadline.last_day {
+        return Err(Error::invalid(
+            "OCDS termination",
+            format!(
+                "published {published}, outside {} to {} (s.80(1))",
+                deadline.counted_from, deadline.last_day
+            ),
+        ));
+    }
+    let mut r = contract_release.clone();
+    let ocid = r.ocid.clone();
+    let when = format!("{published}T00:00:00Z");
+    let ended = format!("{}T23:59:59Z", deadline.counted_from);
+    let Some(contract) = r.contracts.first_mut() else {
+        return Err(Error::invalid(
+            "OCDS termination",
+            "the release given has no contract to terminate",
+        ));
+    };
+    contract.status = "terminated";
+    contract.period = Some(match contract.period.take() {
+        Some(p) => Period {
+            end_date: Some(ended),
+            ..p
+        },
+        None => Period {
+            start_date: ended.clone(),
+            end_date: Some(ended),
+        },
+    });
+    let mut document = doc(
+        &format!("{ocid}-uk11-{published}"),
+        NoticeKind::Uk11ContractTermination,
+        &when,
+    );
+    document.title = reason.to_owned();
+    contract.documents.push(document);
+    contract.amendments = Vec::new();
+    r.contracts.truncate(1);
+    r.id = format!("{ocid}-termination-{published}");
+    r.date = when;
+    r.tag = vec!["contractTermination"];
+    r.planning = None;
+    r.tender = None;
+    r.awards = Vec::new();
+    Ok(r)
 }
 
 /// A release package as JSON text, with amounts written as exact JSON numbers (OCDS requires

@@ -174,6 +174,18 @@ pub enum NoticeKind {
     /// UK7 contract details notice.
     #[serde(rename = "uk7_contract_details")]
     Uk7ContractDetails,
+    /// UK10 contract change notice (s.75).
+    #[serde(rename = "uk10_contract_change")]
+    Uk10ContractChange,
+    /// UK11 contract termination notice (s.80).
+    #[serde(rename = "uk11_contract_termination")]
+    Uk11ContractTermination,
+    /// UK12 procurement termination notice (s.55).
+    #[serde(rename = "uk12_procurement_termination")]
+    Uk12ProcurementTermination,
+    /// UK17 payments compliance notice (s.69).
+    #[serde(rename = "uk17_payments_compliance")]
+    Uk17PaymentsCompliance,
     /// Procurement Act below-threshold tender notice.
     PaBelowThresholdTender,
     /// Procurement Act below-threshold contract details notice.
@@ -470,9 +482,15 @@ fn value_limbs(change: &ValueChange) -> Result<(bool, Money, Option<Decimal>, Ve
 /// ```
 pub fn considerable_change(change: &ValueChange) -> Result<ValueChangeResult> {
     let (value_met, increase, percent, mut sources) = value_limbs(change)?;
+    // Reg. 6 was read up to para. (5)(b); the definition of the threshold (the same
+    // £500,000 and 25 % limbs as reg. 13(2)(b), per Burges Salmon) was not.
     let limb_source = SourceRef::new("Health Care Services (Provider Selection Regime) Regulations 2023")
         .with_clause("reg. 6 (considerable change threshold)")
-        .with_url("https://blog.burges-salmon.com/post/102ixmk/nhs-provider-selection-regime-guidance-on-direct-award-c");
+        .with_url("https://blog.burges-salmon.com/post/102ixmk/nhs-provider-selection-regime-guidance-on-direct-award-c")
+        .unverified(
+            "reg. 6 read to para. (5)(b) only: the considerable change definition is taken from Burges Salmon; \
+             its value limbs are the reg. 13(2)(b) figures read verbatim",
+        );
     sources.insert(0, limb_source);
     let (met, explanation) = if change.materially_different {
         (
@@ -534,6 +552,11 @@ pub enum ModificationGround {
     ExternalFactors,
     /// (d) attributable to a decision of the authority.
     AuthorityDecision,
+    /// Reg. 14 urgent modification: the urgency conditions of the urgent award (urgent,
+    /// unforeseeable, not attributable to the authority, risk to patient or public safety)
+    /// are stated by the caller; it overrides reg. 13 and is published with the Sch. 14
+    /// notice of urgent modification.
+    Urgency,
 }
 
 /// Test a PSR modification under reg. 13. `awarded_by_direct_award_a_or_b` relaxes the test
@@ -555,11 +578,32 @@ pub fn psr_modification(
             .with_url("https://legislation.gov.uk/uksi/2023/1348/regulation/13/made"),
     );
     let amount = parameter("psr_change_amount")?.value;
+    if ground == ModificationGround::Urgency {
+        sources.push(
+            SourceRef::new("Health Care Services (Provider Selection Regime) Regulations 2023")
+                .with_clause("reg. 14 (urgent award or modification) and Sch. 14 (notice of urgent modification, reg. 14(5)(c))")
+                .with_url("https://www.legislation.gov.uk/uksi/2023/1348/schedule/14/made/data.xht?view=snippet&wrap=true")
+                .unverified(
+                    "reg. 14 text not read (conditions from the Welsh mirror guidance); Sch. 14 read; \
+                     whether the notice applies below £500,000 not read (Southwark's annual summary \
+                     describes reg. 14 modifications 'of £500k or more')",
+                ),
+        );
+        return Ok(ModificationResult {
+            permitted: true,
+            notice_required: true,
+            explanation: format!(
+                "urgent modification under reg. 14 (change {increase}): permitted without a new process, notice of urgent modification (Sch. 14) required"
+            ),
+            sources,
+        });
+    }
     let (permitted, explanation) = if awarded_by_direct_award_a_or_b {
         (!change.materially_different, "contract awarded by Direct Award Process A or B: permitted unless materially different in character".to_owned())
     } else {
         match ground {
-            ModificationGround::ProvidedForInContract => (true, "clearly and unambiguously provided for in the contract".to_owned()),
+// Urgency has returned above; it is listed here only to keep the match total.
+            ModificationGround::ProvidedForInContract | ModificationGround::Urgency => (true, "clearly and unambiguously provided for in the contract".to_owned()),
             ModificationGround::ProviderSuccession => (true, "change of provider by succession (successor must meet the basic selection criteria)".to_owned()),
             ModificationGround::ExternalFactors => (!change.materially_different, "response to external factors, permitted unless materially different in character".to_owned()),
             ModificationGround::AuthorityDecision => {

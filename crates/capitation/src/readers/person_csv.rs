@@ -92,8 +92,13 @@ impl PersonCsvLayout {
     ) -> Result<PersonCsvLayout> {
         let mut roles = Vec::with_capacity(header.len());
         let mut ignored = Vec::new();
-        for name in header {
-            let name = name.trim();
+        for (i, name) in header.iter().enumerate() {
+            // A byte-order mark (as spreadsheet exports write) is not part of the first name.
+            let name = if i == 0 {
+                name.trim_start_matches('\u{feff}').trim()
+            } else {
+                name.trim()
+            };
             let role = match name {
                 "age" => Role::Age,
                 "birth_date" => Role::BirthDate,
@@ -146,7 +151,10 @@ impl PersonCsvLayout {
         }
         Ok(PersonCsvLayout {
             roles,
-            names: header.iter().map(|s| s.trim().to_owned()).collect(),
+            names: header
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').trim().to_owned())
+                .collect(),
             ignored,
         })
     }
@@ -741,6 +749,12 @@ p3,45,,,,1,,10,366,,\n";
         assert_eq!(p3.sex, Sex::Unknown);
         assert_eq!(unknown.occurrences(), 1);
         assert_eq!(unknown.count(crate::CodeSystem::SnomedCt, "314529007"), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let (people, _) = read_all("\u{feff}age,sex\n3,F\n").unwrap();
+        assert_eq!(people.first().map(|p| p.age), Some(3));
     }
 
     fn err_of(text: &str) -> Error {

@@ -1,8 +1,10 @@
-//! Wilson score intervals for proportions and Byar's approximation for counts and rates.
+//! Wilson score and exact (Clopper-Pearson) intervals for proportions; Byar's approximation
+//! and exact Poisson limits for counts and rates.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::stats::special::{bisect, incomplete_beta};
 
 /// The two confidence levels Fingertips reports.
 #[derive(
@@ -302,8 +304,69 @@ pub fn rate_interval(
     Ok(count_interval(x, level)?.scaled(per / denominator))
 }
 
+/// Denominators above this are refused by [`clopper_pearson`] (use [`wilson`]).
+pub const EXACT_BINOMIAL_MAX: u64 = 100_000_000;
+
+/// The exact (Clopper and Pearson 1934) interval for `x` events out of `n`, as a proportion:
+/// the proportions `L` and `U` with `P(X ≥ x | L) = α/2` and `P(X ≤ x | U) = α/2`,
+/// equivalently the beta quantiles `B(α/2; x, n − x + 1)` and `B(1 − α/2; x + 1, n − x)`.
+/// Found by bisection on the regularised incomplete beta function. Conservative: its
+/// coverage is at least the nominal level, so it is wider than [`wilson`].
+///
+/// # Errors
+///
+/// [`Error::Statistics`] when `n` is zero or above [`EXACT_BINOMIAL_MAX`], or `x` is above
+/// `n`.
+///
+/// # Examples
+///
+/// ```
+/// use outcomes::stats::{clopper_pearson, ConfidenceLevel};
+/// // No events in 10: the upper limit is 1 − 0.025^(1/10).
+/// let ci = clopper_pearson(0, 10, ConfidenceLevel::P95)?;
+/// assert_eq!(ci.lower, 0.0);
+/// assert!((ci.upper - (1.0 - 0.025_f64.powf(0.1))).abs() < 1e-12);
+/// # Ok::<(), outcomes::Error>(())
+/// ```
+pub fn clopper_pearson(x: u64, n: u64, level: ConfidenceLevel) -> Result<Interval> {
+    const S: &str = "Clopper-Pearson interval";
+    if n == 0 || n > EXACT_BINOMIAL_MAX {
+        return Err(Error::Statistics {
+            statistic: S,
+            reason: format!("denominator {n} must be from 1 to {EXACT_BINOMIAL_MAX}"),
+        });
+    }
+    if x > n {
+        return Err(Error::Statistics {
+            statistic: S,
+            reason: format!("count {x} is above its denominator {n}"),
+        });
+    }
+    let tail = level.alpha() / 2.0;
+    #[allow(clippy::cast_precision_loss)]
+    let (xf, nf) = (x as f64, n as f64);
+    // I_p(a, b) rises with p.
+    let lower = if x == 0 {
+        0.0
+    } else {
+        bisect(0.0, 1.0, |p| incomplete_beta(xf, nf - xf + 1.0, p) - tail)
+    };
+    let upper = if x == n {
+        1.0
+    } else {
+        bisect(0.0, 1.0, |p| {
+            incomplete_beta(xf + 1.0, nf - xf, p) - (1.0 - tail)
+        })
+    };
+    Ok(Interval {
+        lower: lower.clamp(0.0, 1.0),
+        upper: upper.clamp(0.0, 1.0),
+        level,
+    })
+}
+
 /// `P(X ≤ k)` for `X ~ Poisson(mu)`, summed in log space so large means do not underflow.
-fn poisson_cdf(k: u64, mu: f64) -> f64 {
+pub(crate) fn poisson_cdf(k: u64, mu: f64) -> f64 {
     if mu <= 0.0 {
         return 1.0;
     }
@@ -317,22 +380,6 @@ fn poisson_cdf(k: u64, mu: f64) -> f64 {
         sum += log_term.exp();
     }
     sum.min(1.0)
-}
-
-/// The root of an increasing function `f` on `[lo, hi]` by bisection.
-fn bisect(mut lo: f64, mut hi: f64, f: impl Fn(f64) -> f64) -> f64 {
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if f(mid) > 0.0 {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-        if hi - lo <= f64::EPSILON * hi.max(1.0) {
-            break;
-        }
-    }
-    0.5 * (lo + hi)
 }
 
 #[cfg(test)]
@@ -506,6 +553,99 @@ mod tests {
         assert!(rate_interval(1.0, 0.0, 1.0, ConfidenceLevel::P95).is_err());
     }
 
+    /// Clopper-Pearson (1934) limits computed independently with SciPy as
+    /// `beta.ppf(α/2, x, n − x + 1)` and `beta.ppf(1 − α/2, x + 1, n − x)`; the x = 0 and
+    /// x = n cases also have the closed forms `1 − (α/2)^(1/n)` and `(α/2)^(1/n)`.
+    #[test]
+    fn clopper_pearson_matches_independent_values() {
+        let cases = [
+            (
+                0,
+                10,
+                ConfidenceLevel::P95,
+                0.0,
+                0.308_497_107_818_760_7,
+                1e-12,
+            ),
+            (
+                1,
+                10,
+                ConfidenceLevel::P95,
+                0.002_528_578_544_461_784_8,
+                0.445_016_117_028_195_4,
+                1e-12,
+            ),
+            (
+                81,
+                263,
+                ConfidenceLevel::P95,
+                0.252_736_745_585_271_26,
+                0.367_621_922_601_351_35,
+                1e-11,
+            ),
+            (
+                81,
+                263,
+                ConfidenceLevel::P998,
+                0.223_937_607_889_863_86,
+                0.401_982_319_626_623_56,
+                1e-11,
+            ),
+            (
+                729,
+                9241,
+                ConfidenceLevel::P95,
+                0.073_470_809_738_641_76,
+                0.084_571_495_868_531_8,
+                1e-10,
+            ),
+            (
+                10,
+                10,
+                ConfidenceLevel::P95,
+                0.691_502_892_181_239_2,
+                1.0,
+                1e-12,
+            ),
+            (
+                3,
+                1000,
+                ConfidenceLevel::P998,
+                0.000_190_705_981_708_526_6,
+                0.012_996_697_147_763_747,
+                1e-11,
+            ),
+            (
+                5000,
+                100_000,
+                ConfidenceLevel::P95,
+                0.048_657_255_207_270_746,
+                0.051_368_920_880_580_44,
+                1e-9,
+            ),
+        ];
+        for (x, n, level, lo, hi, tol) in cases {
+            let ci = clopper_pearson(x, n, level).unwrap();
+            close(ci.lower, lo, tol);
+            close(ci.upper, hi, tol);
+        }
+        for n in [1u64, 7, 50, 400] {
+            #[allow(clippy::cast_precision_loss)]
+            let root = 1.0 / n as f64;
+            let none = clopper_pearson(0, n, ConfidenceLevel::P998).unwrap();
+            close(none.upper, 1.0 - 0.001_f64.powf(root), 1e-12);
+            let all = clopper_pearson(n, n, ConfidenceLevel::P998).unwrap();
+            close(all.lower, 0.001_f64.powf(root), 1e-12);
+        }
+        assert!(clopper_pearson(0, 0, ConfidenceLevel::P95).is_err());
+        assert!(clopper_pearson(11, 10, ConfidenceLevel::P95).is_err());
+        assert!(clopper_pearson(1, EXACT_BINOMIAL_MAX + 1, ConfidenceLevel::P95).is_err());
+        // Exact limits are wider than Wilson's.
+        let exact = clopper_pearson(81, 263, ConfidenceLevel::P95).unwrap();
+        let score = wilson(81.0, 263.0, ConfidenceLevel::P95).unwrap();
+        assert!(exact.lower < score.lower && exact.upper > score.upper);
+    }
+
     #[test]
     fn degenerate_input_is_an_error_not_nan() {
         assert!(wilson(1.0, 0.0, ConfidenceLevel::P95).is_err());
@@ -529,6 +669,21 @@ mod tests {
             }
             let wide = wilson(x, f64::from(n), ConfidenceLevel::P998).unwrap();
             let narrow = wilson(x, f64::from(n), ConfidenceLevel::P95).unwrap();
+            prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
+        }
+
+        #[test]
+        fn prop_clopper_pearson_brackets_the_proportion(n in 1u64..20_000, frac in 0.0f64..=1.0) {
+            #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let x = ((n as f64) * frac).floor() as u64;
+            let narrow = clopper_pearson(x, n, ConfidenceLevel::P95).unwrap();
+            let wide = clopper_pearson(x, n, ConfidenceLevel::P998).unwrap();
+            #[allow(clippy::cast_precision_loss)]
+            let p = x as f64 / n as f64;
+            for ci in [narrow, wide] {
+                prop_assert!(ci.lower >= 0.0 && ci.upper <= 1.0);
+                prop_assert!(ci.lower <= p + 1e-12 && p <= ci.upper + 1e-12);
+            }
             prop_assert!(wide.lower <= narrow.lower + 1e-12 && wide.upper + 1e-12 >= narrow.upper);
         }
 

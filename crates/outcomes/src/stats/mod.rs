@@ -1,6 +1,8 @@
-//! Statistics for "did it improve?": confidence intervals (Wilson for proportions; Byar's
-//! approximation and exact Poisson limits for counts and rates), comparison with a benchmark
-//! or target, funnel-plot limits and statistical process control.
+//! Statistics for "did it improve?": confidence intervals (Wilson and exact Clopper-Pearson
+//! for proportions; Byar's approximation and exact Poisson limits for counts and rates;
+//! Dobson's method for directly standardised rates), comparison with a benchmark or target,
+//! funnel-plot limits (normal approximation and exact binomial) and statistical process
+//! control.
 //!
 //! These work in `f64` (achievement fractions for payment stay exact decimals elsewhere).
 //! No function returns NaN: degenerate input is an [`crate::Error::Statistics`] or a clearly
@@ -12,11 +14,14 @@
 
 pub mod compare;
 pub mod confidence;
+pub mod dsr;
 pub mod funnel;
 pub mod spc;
+mod special;
 
 pub use compare::{Significance, compare};
 pub use confidence::{
-    ConfidenceLevel, Interval, byar, byar_rate, count_interval, poisson_exact, rate_interval,
-    wilson,
+    ConfidenceLevel, EXACT_BINOMIAL_MAX, Interval, byar, byar_rate, clopper_pearson,
+    count_interval, poisson_exact, rate_interval, wilson,
 };
+pub use dsr::{CountLimits, Dsr, DsrStratum, dsr};
