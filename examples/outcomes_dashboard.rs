@@ -215,10 +215,10 @@ fn to_f64(d: Decimal) -> Result<f64, Box<dyn Error>> {
 }
 
 fn interval(o: &Observation, unit: &Unit) -> Result<Option<Interval>, Box<dyn Error>> {
-    if is_dsr(&o.source_indicator_id) {
-        if let Some(d) = dobson(o)? {
-            return Ok(Some(d.interval(ConfidenceLevel::P95)?));
-        }
+    if is_dsr(&o.source_indicator_id)
+        && let Some(d) = dobson(o)?
+    {
+        return Ok(Some(d.interval(ConfidenceLevel::P95)?));
     }
     if let Some(l) = o.ci95 {
         return Ok(Some(Interval {

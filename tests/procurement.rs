@@ -486,13 +486,12 @@ proptest! {
             let date = first + chrono::Days::new(offset as u64);
             let in_force = tl.end_date().is_none_or(|end| date < end);
             prop_assert_eq!(tl.at(date).is_ok(), in_force, "{:?} on {}", id, date);
-            if let (Ok(v), Some(prev)) = (tl.at(date), date.pred_opt()) {
-                if prev >= first {
+            if let (Ok(v), Some(prev)) = (tl.at(date), date.pred_opt())
+                && prev >= first {
                     let before = tl.at(prev).unwrap();
                     let changed = tl.change_dates().any(|c| c == date);
                     prop_assert!(changed || before == v);
                 }
-            }
         }
     }
 

@@ -282,15 +282,15 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
     let mut gate_failures = Vec::new();
     for (row, option) in matrix.values().iter().zip(matrix.options()) {
         for (v, c) in row.iter().zip(a.criteria()) {
-            if let Some(g) = c.gate {
-                if *v < g {
-                    gate_failures.push(GateFailure {
-                        option: option.clone(),
-                        criterion: c.id.clone(),
-                        score: *v,
-                        gate: g,
-                    });
-                }
+            if let Some(g) = c.gate
+                && *v < g
+            {
+                gate_failures.push(GateFailure {
+                    option: option.clone(),
+                    criterion: c.id.clone(),
+                    score: *v,
+                    gate: g,
+                });
             }
         }
     }
@@ -347,13 +347,13 @@ pub fn appraise(a: &Appraisal, settings: &Settings) -> Result<AppraisalResult> {
         })
         .collect();
     let borda = aggregate(&options, &ballots, Aggregation::Borda)?;
-    if let (Some(top), Some(b)) = (ranking.winners().first(), borda.winners().first()) {
-        if top != b {
-            notes.push(format!(
-                "the Borda count across assessors prefers {b}, the {} prefers {top}",
-                settings.method
-            ));
-        }
+    if let (Some(top), Some(b)) = (ranking.winners().first(), borda.winners().first())
+        && top != b
+    {
+        notes.push(format!(
+            "the Borda count across assessors prefers {b}, the {} prefers {top}",
+            settings.method
+        ));
     }
     let missing: usize = items.iter().map(|i| i.summary.missing).sum();
     if missing > 0 {

@@ -327,13 +327,13 @@ pub fn monte_carlo(
     if settings.samples == 0 {
         return Err(Error::invalid("Monte Carlo samples", "must be at least 1"));
     }
-    if let WeightSampling::Perturb { relative } = settings.sampling {
-        if !(0.0..=1.0).contains(&relative) {
-            return Err(Error::invalid(
-                "weight perturbation",
-                "must be between 0 and 1",
-            ));
-        }
+    if let WeightSampling::Perturb { relative } = settings.sampling
+        && !(0.0..=1.0).contains(&relative)
+    {
+        return Err(Error::invalid(
+            "weight perturbation",
+            "must be between 0 and 1",
+        ));
     }
     let n = m.options().len();
     let base = m.normalised_weights();
@@ -371,13 +371,12 @@ pub fn monte_carlo(
         };
         let ranking = Ranking::from_scores(m.options(), &scores);
         for ranked in &ranking.order {
-            if let Some(i) = m.options().iter().position(|o| *o == ranked.option) {
-                if let Some(c) = rank_counts
+            if let Some(i) = m.options().iter().position(|o| *o == ranked.option)
+                && let Some(c) = rank_counts
                     .get_mut(i)
                     .and_then(|r| r.get_mut(ranked.rank - 1))
-                {
-                    *c += 1;
-                }
+            {
+                *c += 1;
             }
         }
     }

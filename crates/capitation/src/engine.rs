@@ -414,13 +414,13 @@ impl<'a> Segmenter<'a> {
                 right: format!("{} spend columns", cols.spend.len()),
             });
         }
-        if let Some(days) = cols.member_days.iter().copied().max() {
-            if days > self.period_days {
-                return Err(Error::MembershipExceedsPeriod {
-                    days,
-                    period_days: self.period_days,
-                });
-            }
+        if let Some(days) = cols.member_days.iter().copied().max()
+            && days > self.period_days
+        {
+            return Err(Error::MembershipExceedsPeriod {
+                days,
+                period_days: self.period_days,
+            });
         }
         let n = cols.len();
         let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();

@@ -872,17 +872,17 @@ impl Ctx<'_> {
                 else {
                     continue;
                 };
-                if let Some(cap) = cap {
-                    if done.checked_add(*part)? > *cap {
-                        remaining = remaining.checked_sub(cap.checked_sub(done)?)?;
-                        if let Some(slot) = assigned.get_mut(i) {
-                            *slot = *cap;
-                        }
-                        if let Some(a) = active.get_mut(i) {
-                            *a = false;
-                        }
-                        capped_any = true;
+                if let Some(cap) = cap
+                    && done.checked_add(*part)? > *cap
+                {
+                    remaining = remaining.checked_sub(cap.checked_sub(done)?)?;
+                    if let Some(slot) = assigned.get_mut(i) {
+                        *slot = *cap;
                     }
+                    if let Some(a) = active.get_mut(i) {
+                        *a = false;
+                    }
+                    capped_any = true;
                 }
             }
             if !capped_any {

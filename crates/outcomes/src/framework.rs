@@ -928,10 +928,10 @@ mod tests {
         let weight = || 0u32..50;
         let level = |n: usize| {
             proptest::collection::vec(weight(), 1..=n).prop_map(|mut w| {
-                if w.iter().all(|x| *x == 0) {
-                    if let Some(first) = w.first_mut() {
-                        *first = 1;
-                    }
+                if w.iter().all(|x| *x == 0)
+                    && let Some(first) = w.first_mut()
+                {
+                    *first = 1;
                 }
                 w
             })

@@ -185,44 +185,44 @@ pub fn earliest_exit(contract: &ExistingContract, today: NaiveDate) -> Result<Ex
         serve_notice_by: None,
         explanation: expl,
     };
-    if c.early_termination == Consent::NotNeeded {
-        if let Some(n) = c.termination_notice_months {
-            let serve = today.max(c.notice_not_before.unwrap_or(today));
-            if c.break_dates.is_empty() {
-                let effective = months(serve, n)?;
-                if effective < best.free_from {
-                    best = Exit {
-                        contract: c.id.clone(),
-                        free_from: effective,
-                        basis: ExitBasis::TerminationOnNotice,
-                        serve_notice_by: Some(serve),
-                        explanation: format!(
-                            "{n} months' notice served on {serve} takes effect on {effective}"
-                        ),
-                    };
-                }
-            } else {
-                for b in &c.break_dates {
-                    let latest_serve =
-                        b.checked_sub_months(chrono::Months::new(n))
-                            .ok_or(Error::Core(route_map_core::Error::Overflow {
-                                operation: "date arithmetic",
-                            }))?;
-                    if latest_serve >= serve {
-                        let free = day_after(*b)?;
-                        if free < best.free_from {
-                            best = Exit {
-                                contract: c.id.clone(),
-                                free_from: free,
-                                basis: ExitBasis::BreakClause,
-                                serve_notice_by: Some(latest_serve),
-                                explanation: format!(
-                                    "break on {b} with {n} months' notice served by {latest_serve}"
-                                ),
-                            };
-                        }
-                        break;
+    if c.early_termination == Consent::NotNeeded
+        && let Some(n) = c.termination_notice_months
+    {
+        let serve = today.max(c.notice_not_before.unwrap_or(today));
+        if c.break_dates.is_empty() {
+            let effective = months(serve, n)?;
+            if effective < best.free_from {
+                best = Exit {
+                    contract: c.id.clone(),
+                    free_from: effective,
+                    basis: ExitBasis::TerminationOnNotice,
+                    serve_notice_by: Some(serve),
+                    explanation: format!(
+                        "{n} months' notice served on {serve} takes effect on {effective}"
+                    ),
+                };
+            }
+        } else {
+            for b in &c.break_dates {
+                let latest_serve =
+                    b.checked_sub_months(chrono::Months::new(n))
+                        .ok_or(Error::Core(route_map_core::Error::Overflow {
+                            operation: "date arithmetic",
+                        }))?;
+                if latest_serve >= serve {
+                    let free = day_after(*b)?;
+                    if free < best.free_from {
+                        best = Exit {
+                            contract: c.id.clone(),
+                            free_from: free,
+                            basis: ExitBasis::BreakClause,
+                            serve_notice_by: Some(latest_serve),
+                            explanation: format!(
+                                "break on {b} with {n} months' notice served by {latest_serve}"
+                            ),
+                        };
                     }
+                    break;
                 }
             }
         }

@@ -415,16 +415,16 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
     }
     let known: BTreeSet<NoticeKind> = rules.iter().map(|r| r.id).collect();
     for s in p.steps.iter() {
-        if let StepKind::Notice(n) = s.kind {
-            if !known.contains(&n) {
-                cx.find(
-                    Severity::Warning,
-                    "notice.not_applicable",
-                    &route_source,
-                    Some(&s.id),
-                    format!("{n:?} is not a notice of {} by {:?}", award_regime, p.route),
-                );
-            }
+        if let StepKind::Notice(n) = s.kind
+            && !known.contains(&n)
+        {
+            cx.find(
+                Severity::Warning,
+                "notice.not_applicable",
+                &route_source,
+                Some(&s.id),
+                format!("{n:?} is not a notice of {} by {:?}", award_regime, p.route),
+            );
         }
     }
 
@@ -433,140 +433,141 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
     let signature = cx.first(StepKind::ContractSignature).cloned();
     let start = cx.first(StepKind::ServiceStart).cloned();
     for r in rules.iter().filter(|r| r.timing == Timing::BeforeProcedure) {
-        if let (Some(n), Some(a)) = (cx.notice(r.id).cloned(), award.as_ref()) {
-            if n.date > a.date {
-                cx.find(
-                    Severity::Error,
-                    "order.notice_after_award_decision",
-                    &r.source,
-                    Some(&n.id),
-                    format!(
-                        "{} on {} comes after the award decision on {}",
-                        r.name, n.date, a.date
-                    ),
-                );
-            }
-        }
-    }
-    if let (Some(a), Some(c)) = (award.as_ref(), signature.as_ref()) {
-        if c.date < a.date {
+        if let (Some(n), Some(a)) = (cx.notice(r.id).cloned(), award.as_ref())
+            && n.date > a.date
+        {
             cx.find(
                 Severity::Error,
-                "order.contract_before_award_decision",
-                &route_source,
-                Some(&c.id),
+                "order.notice_after_award_decision",
+                &r.source,
+                Some(&n.id),
                 format!(
-                    "contract signed {} before the award decision {}",
-                    c.date, a.date
+                    "{} on {} comes after the award decision on {}",
+                    r.name, n.date, a.date
                 ),
             );
         }
     }
-    if let (Some(c), Some(s)) = (signature.as_ref(), start.as_ref()) {
-        if s.date < c.date {
-            cx.find(
-                Severity::Error,
-                "order.service_before_contract",
-                &route_source,
-                Some(&s.id),
-                format!(
-                    "service starts {} before the contract is signed {}",
-                    s.date, c.date
-                ),
-            );
-        }
+    if let (Some(a), Some(c)) = (award.as_ref(), signature.as_ref())
+        && c.date < a.date
+    {
+        cx.find(
+            Severity::Error,
+            "order.contract_before_award_decision",
+            &route_source,
+            Some(&c.id),
+            format!(
+                "contract signed {} before the award decision {}",
+                c.date, a.date
+            ),
+        );
+    }
+    if let (Some(c), Some(s)) = (signature.as_ref(), start.as_ref())
+        && s.date < c.date
+    {
+        cx.find(
+            Severity::Error,
+            "order.service_before_contract",
+            &route_source,
+            Some(&s.id),
+            format!(
+                "service starts {} before the contract is signed {}",
+                s.date, c.date
+            ),
+        );
     }
     if let Some(first) = p
         .steps
         .iter()
         .filter(|s| matches!(s.kind, StepKind::Notice(_)))
         .min_by_key(|s| s.date)
+        && first.date < p.proposal.raw().commencement
     {
-        if first.date < p.proposal.raw().commencement {
-            cx.find(Severity::Warning, "order.notice_before_commencement", &route_source, Some(&first.id),
+        cx.find(Severity::Warning, "order.notice_before_commencement", &route_source, Some(&first.id),
                 format!("notice on {} precedes the stated procurement commencement {}: the regime is selected on the commencement date", first.date, p.proposal.raw().commencement));
-        }
     }
 
     // Minimum time limit for tenders under the Procurement Act open procedure (none for
     // light touch contracts; PCR light touch limits need only be reasonable).
-    if award_regime == Regime::Pa2023Public && p.route == Route::PaOpen {
-        if let (Some(t), Some(deadline)) = (
+    if award_regime == Regime::Pa2023Public
+        && p.route == Route::PaOpen
+        && let (Some(t), Some(deadline)) = (
             cx.notice(NoticeKind::Uk4Tender).cloned(),
             cx.first(StepKind::TenderDeadline).cloned(),
-        ) {
-            let (min, src) = days("pa_open_minimum_days")?;
-            if deadline.date < plus_days(t.date, min)? {
-                cx.find(Severity::Error, "time_limit.too_short", &src, Some(&deadline.id),
+        )
+    {
+        let (min, src) = days("pa_open_minimum_days")?;
+        if deadline.date < plus_days(t.date, min)? {
+            cx.find(Severity::Error, "time_limit.too_short", &src, Some(&deadline.id),
                     format!("tenders due {} only {} days after the tender notice {}; the open procedure minimum is {min} days (10 with a qualifying planned procurement notice or urgency)", deadline.date, (deadline.date - t.date).num_days(), t.date));
-            }
         }
     }
 
     // PCR open procedure: 35 days, 30 with electronic submission (PIN and urgency reductions
     // are not modelled, so a shorter period is a warning between 30 and 35 days).
-    if award_regime == Regime::Pcr2015Full && p.route == Route::PcrOpen {
-        if let (Some(t), Some(deadline)) = (
+    if award_regime == Regime::Pcr2015Full
+        && p.route == Route::PcrOpen
+        && let (Some(t), Some(deadline)) = (
             cx.notice(NoticeKind::PcrContractNotice).cloned(),
             cx.first(StepKind::TenderDeadline).cloned(),
-        ) {
-            let (full, full_src) = days("pcr_open_minimum_days")?;
-            let (electronic, e_src) = days("pcr_open_electronic_minimum_days")?;
-            let given = (deadline.date - t.date).num_days();
-            if deadline.date < plus_days(t.date, electronic)? {
-                cx.find(Severity::Error, "time_limit.too_short", &e_src, Some(&deadline.id),
+        )
+    {
+        let (full, full_src) = days("pcr_open_minimum_days")?;
+        let (electronic, e_src) = days("pcr_open_electronic_minimum_days")?;
+        let given = (deadline.date - t.date).num_days();
+        if deadline.date < plus_days(t.date, electronic)? {
+            cx.find(Severity::Error, "time_limit.too_short", &e_src, Some(&deadline.id),
                     format!("tenders due {given} days after the contract notice; the open procedure minimum is {full} days, {electronic} with electronic submission (shorter only with a qualifying PIN or urgency)"));
-            } else if deadline.date < plus_days(t.date, full)? {
-                cx.find(Severity::Warning, "time_limit.electronic_only", &full_src, Some(&deadline.id),
+        } else if deadline.date < plus_days(t.date, full)? {
+            cx.find(Severity::Warning, "time_limit.electronic_only", &full_src, Some(&deadline.id),
                     format!("tenders due {given} days after the contract notice: lawful only if tenders may be submitted electronically"));
-            }
         }
     }
 
     // 4. Standstill.
     let mut standstill_found = None;
-    if let Some(r) = rules.iter().find(|r| r.timing == Timing::BeforeAward) {
-        if let Some(n) = cx.notice(r.id).cloned() {
-            let sd = standstill(award_regime, p.route, n.date, p.standstill)?;
-            if let Some(st) = sd.standstill {
-                cx.timeline.push(TimelineItem {
-                    date: st.last_day,
-                    what: format!(
-                        "standstill ends at midnight ({} {:?})",
-                        st.length, st.counting
+    if let Some(r) = rules.iter().find(|r| r.timing == Timing::BeforeAward)
+        && let Some(n) = cx.notice(r.id).cloned()
+    {
+        let sd = standstill(award_regime, p.route, n.date, p.standstill)?;
+        if let Some(st) = sd.standstill {
+            cx.timeline.push(TimelineItem {
+                date: st.last_day,
+                what: format!(
+                    "standstill ends at midnight ({} {:?})",
+                    st.length, st.counting
+                ),
+                derived: true,
+            });
+            if let Some(c) = signature.as_ref()
+                && c.date < st.earliest_contract
+            {
+                cx.find(
+                    Severity::Error,
+                    "standstill.contract_before_end",
+                    &st.source,
+                    Some(&c.id),
+                    format!(
+                        "contract signed {} before the standstill ends at midnight on {}",
+                        c.date, st.last_day
                     ),
-                    derived: true,
-                });
-                if let Some(c) = signature.as_ref() {
-                    if c.date < st.earliest_contract {
-                        cx.find(
-                            Severity::Error,
-                            "standstill.contract_before_end",
-                            &st.source,
-                            Some(&c.id),
-                            format!(
-                                "contract signed {} before the standstill ends at midnight on {}",
-                                c.date, st.last_day
-                            ),
-                        );
-                    }
-                }
-                standstill_found = Some(st);
+                );
             }
-            if let Some(c) = signature.as_ref() {
-                if c.date < n.date {
-                    cx.find(
-                        Severity::Error,
-                        "order.contract_before_standstill_notice",
-                        &r.source,
-                        Some(&c.id),
-                        format!(
-                            "contract signed {} before the {} on {}",
-                            c.date, r.name, n.date
-                        ),
-                    );
-                }
-            }
+            standstill_found = Some(st);
+        }
+        if let Some(c) = signature.as_ref()
+            && c.date < n.date
+        {
+            cx.find(
+                Severity::Error,
+                "order.contract_before_standstill_notice",
+                &r.source,
+                Some(&c.id),
+                format!(
+                    "contract signed {} before the {} on {}",
+                    c.date, r.name, n.date
+                ),
+            );
         }
     }
 
@@ -693,19 +694,19 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
             ),
         ];
         for (before, after, c, what) in pairs {
-            if let (Some(b), Some(a)) = (before, after) {
-                if b.date >= a.date {
-                    cx.find(
-                        Severity::Error,
-                        "isap.order",
-                        &cp(c),
-                        Some(&b.id),
-                        format!(
-                            "{what}: {} on {} is not before {} on {}",
-                            b.id, b.date, a.id, a.date
-                        ),
-                    );
-                }
+            if let (Some(b), Some(a)) = (before, after)
+                && b.date >= a.date
+            {
+                cx.find(
+                    Severity::Error,
+                    "isap.order",
+                    &cp(c),
+                    Some(&b.id),
+                    format!(
+                        "{what}: {} on {} is not before {} on {}",
+                        b.id, b.date, a.id, a.date
+                    ),
+                );
             }
         }
     }

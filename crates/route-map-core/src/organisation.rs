@@ -372,34 +372,34 @@ impl Organisation {
         }
         if let Some(ods) = &raw.ods {
             let shapes = raw.kind.ods_shapes();
-            if let Some(first) = shapes.first() {
-                if !shapes.contains(&ods.shape()) {
-                    return Err(Error::IdentifierMismatch {
-                        identifier: "ODS code",
-                        code: ods.to_string(),
-                        kind: raw.kind.label(),
-                        expected: shape_text(*first),
-                    });
-                }
-            }
-        }
-        if let (Some(gss), OrganisationKind::LocalAuthority(tier)) = (&raw.gss, raw.kind) {
-            if !tier.gss_entities().contains(&gss.entity()) {
+            if let Some(first) = shapes.first()
+                && !shapes.contains(&ods.shape())
+            {
                 return Err(Error::IdentifierMismatch {
-                    identifier: "GSS code",
-                    code: gss.to_string(),
+                    identifier: "ODS code",
+                    code: ods.to_string(),
                     kind: raw.kind.label(),
-                    expected: tier_gss_text(tier),
+                    expected: shape_text(*first),
                 });
             }
         }
-        if let (Some(from), Some(until)) = (raw.operating_from, raw.operating_until) {
-            if until <= from {
-                return Err(Error::InvertedRange {
-                    start: from,
-                    end: until,
-                });
-            }
+        if let (Some(gss), OrganisationKind::LocalAuthority(tier)) = (&raw.gss, raw.kind)
+            && !tier.gss_entities().contains(&gss.entity())
+        {
+            return Err(Error::IdentifierMismatch {
+                identifier: "GSS code",
+                code: gss.to_string(),
+                kind: raw.kind.label(),
+                expected: tier_gss_text(tier),
+            });
+        }
+        if let (Some(from), Some(until)) = (raw.operating_from, raw.operating_until)
+            && until <= from
+        {
+            return Err(Error::InvertedRange {
+                start: from,
+                end: until,
+            });
         }
         if let Some(existence) = raw.kind.existence()? {
             let (start, end) = kind_window(existence);
@@ -409,22 +409,22 @@ impl Organisation {
                 date,
                 reason,
             };
-            if let (Some(from), Some(start)) = (raw.operating_from, start) {
-                if from < start {
-                    return Err(not_valid(
-                        from,
-                        format!("{}s exist only from {start}", raw.kind.label()),
-                    ));
-                }
+            if let (Some(from), Some(start)) = (raw.operating_from, start)
+                && from < start
+            {
+                return Err(not_valid(
+                    from,
+                    format!("{}s exist only from {start}", raw.kind.label()),
+                ));
             }
-            if let (Some(until), Some(end)) = (raw.operating_until, end) {
-                if until > end {
-                    let last = end.pred_opt().unwrap_or(end);
-                    return Err(not_valid(
-                        until,
-                        format!("{}s exist only until {last}", raw.kind.label()),
-                    ));
-                }
+            if let (Some(until), Some(end)) = (raw.operating_until, end)
+                && until > end
+            {
+                let last = end.pred_opt().unwrap_or(end);
+                return Err(not_valid(
+                    until,
+                    format!("{}s exist only until {last}", raw.kind.label()),
+                ));
             }
         }
         Ok(Organisation { raw })
@@ -486,15 +486,15 @@ impl Organisation {
             date,
             reason,
         };
-        if let Some(from) = self.raw.operating_from {
-            if date < from {
-                return Err(not_valid(format!("it operates only from {from}")));
-            }
+        if let Some(from) = self.raw.operating_from
+            && date < from
+        {
+            return Err(not_valid(format!("it operates only from {from}")));
         }
-        if let Some(until) = self.raw.operating_until {
-            if date >= until {
-                return Err(not_valid(format!("it closed on {until}")));
-            }
+        if let Some(until) = self.raw.operating_until
+            && date >= until
+        {
+            return Err(not_valid(format!("it closed on {until}")));
         }
         if let Some(existence) = self.raw.kind.existence()? {
             let in_force = existence.at_with_source(date);

@@ -62,10 +62,10 @@ pub fn acyclic_plan(max_steps: usize) -> impl Strategy<Value = crate::route_map:
         .prop_map(|(n, edges, days)| {
             let mut deps: Vec<Vec<String>> = vec![Vec::new(); n];
             for (a, b) in edges {
-                if a > b {
-                    if let Some(row) = deps.get_mut(a) {
-                        row.push(format!("s{b}"));
-                    }
+                if a > b
+                    && let Some(row) = deps.get_mut(a)
+                {
+                    row.push(format!("s{b}"));
                 }
             }
             let steps = deps

@@ -160,14 +160,14 @@ impl<T> Timeline<T> {
             return Err(Error::EmptyTimeline { parameter });
         }
         for pair in entries.windows(2) {
-            if let [a, b] = pair {
-                if b.from <= a.from {
-                    return Err(Error::UnsortedTimeline {
-                        parameter,
-                        date: b.from,
-                        previous: a.from,
-                    });
-                }
+            if let [a, b] = pair
+                && b.from <= a.from
+            {
+                return Err(Error::UnsortedTimeline {
+                    parameter,
+                    date: b.from,
+                    previous: a.from,
+                });
             }
         }
         Ok(Timeline { parameter, entries })

@@ -123,18 +123,17 @@ impl PersonCsvLayout {
             if role != Role::Ignored && roles.contains(&role) {
                 return Err(malformed(file, 1, name, "column appears twice"));
             }
-            if let Role::SpendPounds(i) | Role::SpendPence(i) = role {
-                if roles
+            if let Role::SpendPounds(i) | Role::SpendPence(i) = role
+                && roles
                     .iter()
                     .any(|r| *r == Role::SpendPounds(i) || *r == Role::SpendPence(i))
-                {
-                    return Err(malformed(
-                        file,
-                        1,
-                        name,
-                        "spend for this service is given twice (spend: and pence:)",
-                    ));
-                }
+            {
+                return Err(malformed(
+                    file,
+                    1,
+                    name,
+                    "spend for this service is given twice (spend: and pence:)",
+                ));
             }
             roles.push(role);
         }

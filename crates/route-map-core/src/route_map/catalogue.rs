@@ -267,13 +267,13 @@ impl RouteMap {
             for r in &s.related {
                 group_of(r)?;
             }
-            if let Some(p) = &s.parent {
-                if group_of(p)? != StepGroup::Stage {
-                    return Err(Error::Invalid {
-                        field: format!("parent of {}", s.id),
-                        reason: format!("{p} is not a stage"),
-                    });
-                }
+            if let Some(p) = &s.parent
+                && group_of(p)? != StepGroup::Stage
+            {
+                return Err(Error::Invalid {
+                    field: format!("parent of {}", s.id),
+                    reason: format!("{p} is not a stage"),
+                });
             }
         }
         for f in &feedback {

@@ -405,14 +405,14 @@ impl Programme {
     ///   from a step not yet started).
     pub fn record(&mut self, record: Record) -> Result<()> {
         let i = self.index(&record.step)?;
-        if let Some(last) = self.raw.records.last() {
-            if record.date < last.date {
-                return Err(Error::RecordOutOfOrder {
-                    step: record.step,
-                    date: record.date,
-                    last: last.date,
-                });
-            }
+        if let Some(last) = self.raw.records.last()
+            && record.date < last.date
+        {
+            return Err(Error::RecordOutOfOrder {
+                step: record.step,
+                date: record.date,
+                last: last.date,
+            });
         }
         if record.date < self.raw.start {
             return Err(Error::Invalid {
