@@ -8,9 +8,23 @@
 //! Errors name the file, the line (the header is line 1) and the column:
 //! [`crate::Error::Malformed`] for text that does not parse, [`crate::Error::At`] wrapping a
 //! typed error (a negative spend, a missing age) with its place in the file.
+//!
+//! Both readers stop at the first malformed row unless the caller chooses
+//! [`OnBadRow::SkipAndReport`]: then malformed rows are skipped, counted by typed reason and
+//! reported with file, line and column in [`BadRows`] (see [`bad_rows`]).
 
+pub mod bad_rows;
 pub mod person_csv;
 pub mod synthea;
+
+pub use bad_rows::{BAD_ROW_EXAMPLES, BadRow, BadRowReason, BadRows, OnBadRow};
+
+/// The column named in errors about a whole row.
+pub(crate) const WHOLE_ROW: &str = "(row)";
+/// The reason given for a field that is not UTF-8.
+pub(crate) const NOT_UTF8: &str = "text is not UTF-8";
+/// The start of the reason given for an unknown Synthea encounter class.
+pub(crate) const UNKNOWN_CLASS: &str = "unknown encounter class";
 
 use crate::error::Error;
 
@@ -132,16 +146,13 @@ pub(crate) fn csv_error(file: &str, e: &csv::Error, line_offset: u64) -> Error {
         } => malformed(
             file,
             line,
-            "(row)",
+            WHOLE_ROW,
             format!("row has {len} fields, the header has {expected_len}"),
         ),
-        csv::ErrorKind::Utf8 { err, .. } => malformed(
-            file,
-            line,
-            &format!("field {}", err.field() + 1),
-            "text is not UTF-8",
-        ),
-        _ => malformed(file, line, "(row)", e.to_string()),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            malformed(file, line, &format!("field {}", err.field() + 1), NOT_UTF8)
+        }
+        _ => malformed(file, line, WHOLE_ROW, e.to_string()),
     }
 }
 

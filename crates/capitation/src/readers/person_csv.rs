@@ -32,7 +32,10 @@ use chrono::NaiveDate;
 use csv::ByteRecord;
 use rayon::prelude::*;
 
-use super::{at, csv_error, io, malformed, parse_date, parse_int, parse_pence, trim};
+use super::{
+    BadRows, NOT_UTF8, OnBadRow, WHOLE_ROW, at, csv_error, io, malformed, parse_date, parse_int,
+    parse_pence, trim,
+};
 use crate::catalogue::{ConditionCatalogue, ConditionId, UnknownCodes};
 use crate::engine::{SegmentTotals, Segmenter};
 use crate::error::{Error, Result};
@@ -164,6 +167,24 @@ impl PersonCsvLayout {
         &self.ignored
     }
 
+    /// Spend in a row that did not read, in pence: the amounts that parse and are not
+    /// negative, or nothing when the row's fields do not line up with the header.
+    fn spend_in<'r>(&self, fields: impl Iterator<Item = &'r [u8]>, count: usize) -> i64 {
+        if count != self.roles.len() {
+            return 0;
+        }
+        self.roles
+            .iter()
+            .zip(fields)
+            .filter_map(|(role, field)| match role {
+                Role::SpendPounds(_) => parse_pence(field).ok(),
+                Role::SpendPence(_) => parse_int(field).ok(),
+                _ => None,
+            })
+            .filter(|p| *p > 0)
+            .fold(0i64, i64::saturating_add)
+    }
+
     fn column_name(&self, i: usize) -> &str {
         self.names.get(i).map_or("(extra)", String::as_str)
     }
@@ -185,7 +206,7 @@ impl PersonCsvLayout {
             return Err(malformed(
                 file,
                 line,
-                "(row)",
+                WHOLE_ROW,
                 format!(
                     "row has {} fields, the header has {}",
                     count,
@@ -222,14 +243,14 @@ impl PersonCsvLayout {
                         b"U" | b"" => Sex::Unknown,
                         _ => {
                             let text = std::str::from_utf8(field)
-                                .map_err(|_| malformed(file, line, col(), "text is not UTF-8"))?;
+                                .map_err(|_| malformed(file, line, col(), NOT_UTF8))?;
                             Sex::parse(text).map_err(|e| at(file, line, col(), e))?
                         }
                     };
                 }
                 Role::Conditions => {
                     let text = std::str::from_utf8(field)
-                        .map_err(|_| malformed(file, line, col(), "text is not UTF-8"))?;
+                        .map_err(|_| malformed(file, line, col(), NOT_UTF8))?;
                     for token in text.split(';').map(str::trim).filter(|t| !t.is_empty()) {
                         match token
                             .split_once(':')
@@ -254,7 +275,7 @@ impl PersonCsvLayout {
                 },
                 Role::Place => {
                     let code = std::str::from_utf8(trim(field))
-                        .map_err(|_| malformed(file, line, col(), "text is not UTF-8"))?;
+                        .map_err(|_| malformed(file, line, col(), NOT_UTF8))?;
                     if !code.is_empty() {
                         p.place = places.place(code)?;
                     }
@@ -377,6 +398,7 @@ pub struct PersonCsv<'a, R: Read> {
     unknown: UnknownCodes,
     record: ByteRecord,
     rows: u64,
+    bad: BadRows,
 }
 
 impl<'a, R: Read> PersonCsv<'a, R> {
@@ -412,7 +434,22 @@ impl<'a, R: Read> PersonCsv<'a, R> {
             unknown: UnknownCodes::default(),
             record: ByteRecord::new(),
             rows: 0,
+            bad: BadRows::new(OnBadRow::Stop),
         })
+    }
+
+    /// Choose what a malformed row does: stop with its error (the default) or be skipped and
+    /// reported in [`PersonCsv::bad_rows`].
+    #[must_use]
+    pub fn on_bad_row(mut self, policy: OnBadRow) -> PersonCsv<'a, R> {
+        self.bad = BadRows::new(policy);
+        self
+    }
+
+    /// Rows read so far, and those skipped (with [`OnBadRow::SkipAndReport`]).
+    #[must_use]
+    pub fn bad_rows(&self) -> &BadRows {
+        &self.bad
     }
 
     /// The resolved layout.
@@ -438,21 +475,35 @@ impl<R: Read> Iterator for PersonCsv<'_, R> {
     type Item = Result<Person>;
 
     fn next(&mut self) -> Option<Result<Person>> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => Some(Err(csv_error(&self.file, &e, 0))),
-            Ok(true) => {
-                self.rows += 1;
-                let line = self.record.position().map_or(0, csv::Position::line);
-                Some(self.layout.parse(
-                    self.record.iter(),
-                    self.record.len(),
-                    line,
-                    &self.file,
-                    &self.opts,
-                    &mut PlaceSink::Intern(self.places),
-                    &mut self.unknown,
-                ))
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => return Some(Err(csv_error(&self.file, &e, 0))),
+                Ok(true) => {
+                    self.rows += 1;
+                    self.bad.read_row();
+                    let line = self.record.position().map_or(0, csv::Position::line);
+                    match self.layout.parse(
+                        self.record.iter(),
+                        self.record.len(),
+                        line,
+                        &self.file,
+                        &self.opts,
+                        &mut PlaceSink::Intern(self.places),
+                        &mut self.unknown,
+                    ) {
+                        Ok(p) => return Some(Ok(p)),
+                        Err(e) => {
+                            let (layout, record) = (&self.layout, &self.record);
+                            if let Err(e) = self
+                                .bad
+                                .handle(e, || layout.spend_in(record.iter(), record.len()))
+                            {
+                                return Some(Err(e));
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -469,6 +520,8 @@ pub struct CsvSummary {
     pub unknown_codes: UnknownCodes,
     /// Header columns the layout does not use.
     pub ignored_columns: Vec<String>,
+    /// Rows read, kept and skipped (rows are skipped only with [`OnBadRow::SkipAndReport`]).
+    pub bad_rows: BadRows,
 }
 
 /// Read a person CSV file straight into segment totals, in parallel chunks split at line ends,
@@ -486,6 +539,24 @@ pub fn aggregate_file(
     segmenter: &Segmenter<'_>,
     opts: &PersonCsvOptions<'_>,
     places: &Places,
+) -> Result<CsvSummary> {
+    aggregate_file_with(path, segmenter, opts, places, OnBadRow::Stop)
+}
+
+/// [`aggregate_file`] with a choice of what a malformed row does. With
+/// [`OnBadRow::SkipAndReport`] malformed rows are skipped and reported in
+/// [`CsvSummary::bad_rows`] with their true line numbers, in file order.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be read, a header error as [`PersonCsvLayout::from_header`];
+/// with [`OnBadRow::Stop`], the first error of any row as [`aggregate_file`].
+pub fn aggregate_file_with(
+    path: &Path,
+    segmenter: &Segmenter<'_>,
+    opts: &PersonCsvOptions<'_>,
+    places: &Places,
+    on_bad_row: OnBadRow,
 ) -> Result<CsvSummary> {
     let file = path.display().to_string();
     let mut f = File::open(path).map_err(|e| io(&file, &e))?;
@@ -540,32 +611,50 @@ pub fn aggregate_file(
         })
         .collect();
 
-    let results: Vec<Result<(SegmentTotals, UnknownCodes, u64)>> = chunks
+    let results: Vec<Result<Chunk>> = chunks
         .par_iter()
         .map(|(start, end)| {
-            read_chunk(path, &file, *start, *end, &layout, segmenter, opts, places).map_err(|e| {
-                match line_before(path, *start) {
-                    Ok(offset) => shift_line(e, offset),
-                    Err(io_err) => io_err,
-                }
+            read_chunk(
+                path, &file, *start, *end, &layout, segmenter, opts, places, on_bad_row,
+            )
+            .map_err(|e| match line_before(path, *start) {
+                Ok(offset) => shift_line(e, offset),
+                Err(io_err) => io_err,
             })
         })
         .collect();
     let mut totals = segmenter.empty();
     let mut unknown = UnknownCodes::default();
     let mut rows = 0;
+    let mut bad_rows = BadRows::new(on_bad_row);
+    // Lines before the first chunk: the header's.
+    let mut lines_before = 1;
     for r in results {
-        let (t, u, n) = r?;
-        totals.merge(&t)?;
-        unknown.merge(&u);
-        rows += n;
+        let mut chunk = r?;
+        totals.merge(&chunk.totals)?;
+        unknown.merge(&chunk.unknown);
+        rows += chunk.rows;
+        chunk.bad.shift_lines(lines_before);
+        bad_rows.merge(&chunk.bad);
+        lines_before += chunk.lines;
     }
     Ok(CsvSummary {
         totals,
         rows,
         unknown_codes: unknown,
         ignored_columns: layout.ignored.clone(),
+        bad_rows,
     })
+}
+
+/// What one chunk of a file produced; `lines` counts every line of the chunk, blank or not,
+/// and the lines of `bad` are counted from the chunk's start.
+struct Chunk {
+    totals: SegmentTotals,
+    unknown: UnknownCodes,
+    rows: u64,
+    lines: u64,
+    bad: BadRows,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -578,7 +667,8 @@ fn read_chunk(
     segmenter: &Segmenter<'_>,
     opts: &PersonCsvOptions<'_>,
     places: &Places,
-) -> Result<(SegmentTotals, UnknownCodes, u64)> {
+    on_bad_row: OnBadRow,
+) -> Result<Chunk> {
     let mut f = File::open(path).map_err(|e| io(file, &e))?;
     f.seek(SeekFrom::Start(start)).map_err(|e| io(file, &e))?;
     let mut input = BufReader::with_capacity(1 << 18, f.take(end - start));
@@ -589,6 +679,7 @@ fn read_chunk(
     let mut sink = PlaceSink::Lookup(places);
     let mut rows = 0u64;
     let mut line = 0u64;
+    let mut bad = BadRows::new(on_bad_row);
     loop {
         buf.clear();
         if input
@@ -610,27 +701,34 @@ fn read_chunk(
             continue;
         }
         rows += 1;
-        let p = if text.contains(&b'"') {
+        bad.read_row();
+        let quoted = text.contains(&b'"');
+        let read = if quoted {
             // Quoted fields: let the csv crate unquote this line.
             let mut one = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(text);
-            if !one
-                .read_byte_record(&mut rec)
-                .map_err(|e| csv_error(file, &e, line - 1))?
-            {
-                continue;
+            match one.read_byte_record(&mut rec) {
+                Err(e) => Err(csv_error(file, &e, line - 1)),
+                // No record (cannot happen for a non-empty line): no fields, reported as such.
+                Ok(false) => {
+                    rec.clear();
+                    Ok(())
+                }
+                Ok(true) => Ok(()),
             }
-            layout.parse(
-                rec.iter(),
-                rec.len(),
-                line,
-                file,
-                opts,
-                &mut sink,
-                &mut unknown,
-            )?
+            .and_then(|()| {
+                layout.parse(
+                    rec.iter(),
+                    rec.len(),
+                    line,
+                    file,
+                    opts,
+                    &mut sink,
+                    &mut unknown,
+                )
+            })
         } else {
             let count = 1 + text.iter().filter(|b| **b == b',').count();
             layout.parse(
@@ -641,13 +739,31 @@ fn read_chunk(
                 opts,
                 &mut sink,
                 &mut unknown,
-            )?
+            )
         };
-        segmenter
-            .add(&mut totals, &p)
-            .map_err(|e| at(file, line, "member_days", e))?;
+        let added = read.and_then(|p| {
+            segmenter
+                .add(&mut totals, &p)
+                .map_err(|e| at(file, line, "member_days", e))
+        });
+        if let Err(e) = added {
+            bad.handle(e, || {
+                if quoted {
+                    layout.spend_in(rec.iter(), rec.len())
+                } else {
+                    let count = 1 + text.iter().filter(|b| **b == b',').count();
+                    layout.spend_in(text.split(|b| *b == b','), count)
+                }
+            })?;
+        }
     }
-    Ok((totals, unknown, rows))
+    Ok(Chunk {
+        totals,
+        unknown,
+        rows,
+        lines: line,
+        bad,
+    })
 }
 
 /// The number of lines that end before byte `offset` (so a chunk's line 1 is this plus 1).

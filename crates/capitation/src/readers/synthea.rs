@@ -16,7 +16,9 @@
 //! Amounts are the file's currency (Synthea writes US dollars) carried in minor units
 //! exactly; they are not NHS prices. Columns are found by header name. A missing birth date is
 //! [`Error::MissingAge`], a negative cost [`Error::NegativeSpend`], each located by file,
-//! line and column; rows for patients the patients file does not list are counted.
+//! line and column; rows for patients the patients file does not list are counted. With
+//! [`read_with`] and [`OnBadRow::SkipAndReport`] malformed rows are skipped and reported instead
+//! (see [`crate::readers::bad_rows`]).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -28,7 +30,10 @@ use csv::ByteRecord;
 use route_map_core::DateRange;
 use serde::Serialize;
 
-use super::{at, csv_error, io, malformed, parse_date, parse_pence, trim};
+use super::{
+    BadRows, NOT_UTF8, OnBadRow, UNKNOWN_CLASS, at, csv_error, io, malformed, parse_date,
+    parse_pence, trim,
+};
 use crate::catalogue::{CodeSystem, ConditionCatalogue, UnknownCodes};
 use crate::error::{Error, Result};
 use crate::person::{Person, Places, Services, Sex, age_on};
@@ -116,6 +121,14 @@ pub struct SyntheaReport {
     pub procedures_without_encounter: u64,
     /// The cost of those procedures, in minor units.
     pub procedures_without_encounter_pence: i64,
+    /// Rows of other files for patients whose `patients.csv` row was skipped as malformed
+    /// (only with [`OnBadRow::SkipAndReport`]).
+    pub rows_for_skipped_patients: u64,
+    /// Their cost rows' spend dated in the period, in minor units.
+    pub spend_for_skipped_patients_pence: i64,
+    /// Data rows read in all five files, and those skipped as malformed (only with
+    /// [`OnBadRow::SkipAndReport`]).
+    pub bad_rows: BadRows,
 }
 
 /// People read from a Synthea export.
@@ -157,13 +170,26 @@ pub struct SyntheaFiles<R> {
 ///
 /// [`Error::Io`] for a missing file, otherwise as [`read`].
 pub fn read_dir(dir: &Path, opts: &SyntheaOptions<'_>) -> Result<SyntheaPopulation> {
+    read_dir_with(dir, opts, OnBadRow::Stop)
+}
+
+/// [`read_dir`] with a choice of what a malformed row does (see [`read_with`]).
+///
+/// # Errors
+///
+/// [`Error::Io`] for a missing file, otherwise as [`read_with`].
+pub fn read_dir_with(
+    dir: &Path,
+    opts: &SyntheaOptions<'_>,
+    on_bad_row: OnBadRow,
+) -> Result<SyntheaPopulation> {
     let open = |name: &str| -> Result<(String, BufReader<File>)> {
         let path = dir.join(name);
         let shown = path.display().to_string();
         let f = File::open(&path).map_err(|e| io(&shown, &e))?;
         Ok((shown, BufReader::with_capacity(1 << 16, f)))
     };
-    read(
+    read_with(
         SyntheaFiles {
             patients: open("patients.csv")?,
             conditions: open("conditions.csv")?,
@@ -172,6 +198,7 @@ pub fn read_dir(dir: &Path, opts: &SyntheaOptions<'_>) -> Result<SyntheaPopulati
             medications: open("medications.csv")?,
         },
         opts,
+        on_bad_row,
     )
 }
 
@@ -210,12 +237,25 @@ impl<R: Read> Table<R> {
             .ok_or_else(|| malformed(&self.name, 1, col, "required column is missing"))
     }
 
-    /// Advance; `Ok(Some(line))` with the record in `self.rec`.
-    fn next(&mut self) -> Result<Option<u64>> {
-        match self.reader.read_byte_record(&mut self.rec) {
-            Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(self.rec.position().map_or(0, csv::Position::line))),
-            Err(e) => Err(csv_error(&self.name, &e, 0)),
+    /// Advance; `Ok(Some(line))` with the record in `self.rec`. A row with the wrong number
+    /// of fields is handed to `bad` (skipped and counted, or the error).
+    fn next(&mut self, bad: &mut BadRows) -> Result<Option<u64>> {
+        loop {
+            match self.reader.read_byte_record(&mut self.rec) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {
+                    bad.read_row();
+                    return Ok(Some(self.rec.position().map_or(0, csv::Position::line)));
+                }
+                Err(e) => {
+                    let e = csv_error(&self.name, &e, 0);
+                    if matches!(e, Error::Io { .. }) {
+                        return Err(e);
+                    }
+                    bad.read_row();
+                    bad.handle(e, || 0)?;
+                }
+            }
         }
     }
 
@@ -225,7 +265,7 @@ impl<R: Read> Table<R> {
 
     fn text(&self, i: usize, line: u64, col: &str) -> Result<&str> {
         std::str::from_utf8(trim(self.field(i)))
-            .map_err(|_| malformed(&self.name, line, col, "text is not UTF-8"))
+            .map_err(|_| malformed(&self.name, line, col, NOT_UTF8))
     }
 
     fn date(&self, i: usize, line: u64, col: &str) -> Result<Option<NaiveDate>> {
@@ -259,7 +299,7 @@ impl<R: Read> Table<R> {
     }
 }
 
-/// Read the export from any readers.
+/// Read the export from any readers, stopping at the first malformed row.
 ///
 /// # Errors
 ///
@@ -269,6 +309,38 @@ impl<R: Read> Table<R> {
 pub fn read<R: Read>(
     files: SyntheaFiles<R>,
     opts: &SyntheaOptions<'_>,
+) -> Result<SyntheaPopulation> {
+    read_with(files, opts, OnBadRow::Stop)
+}
+
+/// The state of a patient id.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// In the period, at this index of `people`.
+    In(usize),
+    /// No day in the period.
+    Outside,
+    /// Its `patients.csv` row was skipped as malformed.
+    Skipped,
+}
+
+/// Read the export from any readers with a choice of what a malformed row does.
+///
+/// With [`OnBadRow::SkipAndReport`], a malformed row of any file is skipped and reported in
+/// [`SyntheaReport::bad_rows`] (file, line, column, typed reason; the cost of a skipped cost
+/// row where it parses). Rows of other files for a patient whose row was skipped are counted
+/// in [`SyntheaReport::rows_for_skipped_patients`], with their spend in the period in
+/// [`SyntheaReport::spend_for_skipped_patients_pence`]; procedures of a skipped encounter count
+/// as procedures without encounter.
+///
+/// # Errors
+///
+/// As [`read`]; with [`OnBadRow::SkipAndReport`], only errors that are not about one row (a
+/// missing column, an unreadable file, an invalid period).
+pub fn read_with<R: Read>(
+    files: SyntheaFiles<R>,
+    opts: &SyntheaOptions<'_>,
+    on_bad_row: OnBadRow,
 ) -> Result<SyntheaPopulation> {
     let period = opts.period;
     let period_days = u16::try_from(period.days())
@@ -281,11 +353,11 @@ pub fn read<R: Read>(
         })?;
     let last_day = period.last_day().unwrap_or(period.start());
     let mut report = SyntheaReport::default();
+    let mut bad = BadRows::new(on_bad_row);
     let mut places = Places::default();
     let mut people = Vec::new();
     let mut ids = Vec::new();
-    // Patient id -> Some(index into people) when in the period, None when outside.
-    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    let mut index: HashMap<String, Slot> = HashMap::new();
 
     let mut t = Table::open(files.patients.0, files.patients.1)?;
     let (c_id, c_birth, c_death, c_gender) = (
@@ -299,45 +371,54 @@ pub fn read<R: Read>(
         SyntheaPlace::Zip => Some(t.column("ZIP")?),
         SyntheaPlace::None => None,
     };
-    while let Some(line) = t.next()? {
+    while let Some(line) = t.next(&mut bad)? {
         report.patients_read += 1;
-        let id = t.text(c_id, line, "Id")?.to_owned();
-        let birth = t.date(c_birth, line, "BIRTHDATE")?.ok_or_else(|| {
-            at(
-                &t.name,
-                line,
-                "BIRTHDATE",
-                Error::MissingAge {
-                    at: format!("{}, line {line}", t.name),
-                },
-            )
-        })?;
-        let death = t.date(c_death, line, "DEATHDATE")?;
-        let from = birth.max(period.start());
-        let to = death
-            .and_then(|d| d.succ_opt())
-            .map_or(period.end(), |d| d.min(period.end()));
-        if to <= from {
-            report.patients_outside_period += 1;
-            index.insert(id, None);
-            continue;
-        }
-        let days = u16::try_from((to - from).num_days()).unwrap_or(0);
-        let age_day = death.map_or(last_day, |d| d.min(last_day));
-        let age = age_on(birth, age_day).map_err(|e| at(&t.name, line, "BIRTHDATE", e))?;
-        let sex = Sex::parse(t.text(c_gender, line, "GENDER")?)
-            .map_err(|e| at(&t.name, line, "GENDER", e))?;
-        let mut p = Person::new(age, sex, period_days);
-        p.member_days = days;
-        if let Some(c) = c_place {
-            let code = t.text(c, line, "place")?;
-            if !code.is_empty() {
-                p.place = places.intern(code)?;
+        let row = (|| -> Result<()> {
+            let id = t.text(c_id, line, "Id")?.to_owned();
+            let birth = t.date(c_birth, line, "BIRTHDATE")?.ok_or_else(|| {
+                at(
+                    &t.name,
+                    line,
+                    "BIRTHDATE",
+                    Error::MissingAge {
+                        at: format!("{}, line {line}", t.name),
+                    },
+                )
+            })?;
+            let death = t.date(c_death, line, "DEATHDATE")?;
+            let from = birth.max(period.start());
+            let to = death
+                .and_then(|d| d.succ_opt())
+                .map_or(period.end(), |d| d.min(period.end()));
+            if to <= from {
+                report.patients_outside_period += 1;
+                index.insert(id, Slot::Outside);
+                return Ok(());
+            }
+            let days = u16::try_from((to - from).num_days()).unwrap_or(0);
+            let age_day = death.map_or(last_day, |d| d.min(last_day));
+            let age = age_on(birth, age_day).map_err(|e| at(&t.name, line, "BIRTHDATE", e))?;
+            let sex = Sex::parse(t.text(c_gender, line, "GENDER")?)
+                .map_err(|e| at(&t.name, line, "GENDER", e))?;
+            let mut p = Person::new(age, sex, period_days);
+            p.member_days = days;
+            if let Some(c) = c_place {
+                let code = t.text(c, line, "place")?;
+                if !code.is_empty() {
+                    p.place = places.intern(code)?;
+                }
+            }
+            index.insert(id.clone(), Slot::In(people.len()));
+            people.push(p);
+            ids.push(id);
+            Ok(())
+        })();
+        if let Err(e) = row {
+            bad.handle(e, || 0)?;
+            if let Ok(id) = t.text(c_id, line, "Id") {
+                index.entry(id.to_owned()).or_insert(Slot::Skipped);
             }
         }
-        index.insert(id.clone(), Some(people.len()));
-        people.push(p);
-        ids.push(id);
     }
 
     // Conditions.
@@ -348,33 +429,40 @@ pub fn read<R: Read>(
         t.column("PATIENT")?,
         t.column("CODE")?,
     );
-    while let Some(line) = t.next()? {
-        let patient = t.text(c_patient, line, "PATIENT")?;
-        let slot = match index.get(patient) {
-            None => {
-                report.rows_for_unknown_patients += 1;
-                continue;
-            }
-            Some(s) => *s,
-        };
-        let start = t.date(c_start, line, "START")?;
-        let stop = t.date(c_stop, line, "STOP")?;
-        let active =
-            start.is_some_and(|s| s <= last_day) && stop.is_none_or(|s| s >= period.start());
-        match (slot, active) {
-            (Some(i), true) => {
-                report.conditions_in_period += 1;
-                let code = t.text(c_code, line, "CODE")?.to_owned();
-                if let Some(p) = people.get_mut(i) {
-                    opts.catalogue.add_code(
-                        &mut p.conditions,
-                        CodeSystem::SnomedCt,
-                        &code,
-                        &mut report.unknown_codes,
-                    );
+    while let Some(line) = t.next(&mut bad)? {
+        let row = (|| -> Result<()> {
+            let patient = t.text(c_patient, line, "PATIENT")?;
+            let slot = match index.get(patient) {
+                None => {
+                    report.rows_for_unknown_patients += 1;
+                    return Ok(());
                 }
+                Some(s) => *s,
+            };
+            let start = t.date(c_start, line, "START")?;
+            let stop = t.date(c_stop, line, "STOP")?;
+            let active =
+                start.is_some_and(|s| s <= last_day) && stop.is_none_or(|s| s >= period.start());
+            match (slot, active) {
+                (Slot::In(i), true) => {
+                    let code = t.text(c_code, line, "CODE")?;
+                    report.conditions_in_period += 1;
+                    if let Some(p) = people.get_mut(i) {
+                        opts.catalogue.add_code(
+                            &mut p.conditions,
+                            CodeSystem::SnomedCt,
+                            code,
+                            &mut report.unknown_codes,
+                        );
+                    }
+                }
+                (Slot::Skipped, _) => report.rows_for_skipped_patients += 1,
+                _ => report.conditions_outside_period += 1,
             }
-            _ => report.conditions_outside_period += 1,
+            Ok(())
+        })();
+        if let Err(e) = row {
+            bad.handle(e, || 0)?;
         }
     }
 
@@ -388,31 +476,39 @@ pub fn read<R: Read>(
         t.column("ENCOUNTERCLASS")?,
         t.column("BASE_ENCOUNTER_COST")?,
     );
-    while let Some(line) = t.next()? {
-        let class = t.text(c_class, line, "ENCOUNTERCLASS")?;
-        let service = service_of_class(class).ok_or_else(|| {
-            malformed(
-                &t.name,
-                line,
-                "ENCOUNTERCLASS",
-                format!("unknown encounter class {class:?}"),
+    while let Some(line) = t.next(&mut bad)? {
+        let row = (|| -> Result<()> {
+            let class = t.text(c_class, line, "ENCOUNTERCLASS")?;
+            let service = service_of_class(class).ok_or_else(|| {
+                malformed(
+                    &t.name,
+                    line,
+                    "ENCOUNTERCLASS",
+                    format!("{UNKNOWN_CLASS} {class:?}"),
+                )
+            })?;
+            let id = t.text(c_id, line, "Id")?;
+            let cost = t.cost(c_cost, line, "BASE_ENCOUNTER_COST")?;
+            let date = t.date(c_start, line, "START")?;
+            let patient = t.text(c_patient, line, "PATIENT")?;
+            encounter_service.insert(id.to_owned(), service);
+            add_cost(
+                &mut people,
+                &index,
+                &mut report,
+                patient,
+                date,
+                period,
+                service,
+                cost,
             )
-        })?;
-        encounter_service.insert(t.text(c_id, line, "Id")?.to_owned(), service);
-        let cost = t.cost(c_cost, line, "BASE_ENCOUNTER_COST")?;
-        let date = t.date(c_start, line, "START")?;
-        let patient = t.text(c_patient, line, "PATIENT")?;
-        add_cost(
-            &mut people,
-            &index,
-            &mut report,
-            patient,
-            date,
-            period,
-            service,
-            cost,
-        )
-        .map_err(|e| at(&t.name, line, "BASE_ENCOUNTER_COST", e))?;
+            .map_err(|e| at(&t.name, line, "BASE_ENCOUNTER_COST", e))
+        })();
+        if let Err(e) = row {
+            bad.handle(e, || {
+                t.cost(c_cost, line, "BASE_ENCOUNTER_COST").unwrap_or(0)
+            })?;
+        }
     }
 
     let mut t = Table::open(files.procedures.0, files.procedures.1)?;
@@ -422,32 +518,37 @@ pub fn read<R: Read>(
         t.column("ENCOUNTER")?,
         t.column("BASE_COST")?,
     );
-    while let Some(line) = t.next()? {
-        let cost = t.cost(c_cost, line, "BASE_COST")?;
-        let Some(service) = encounter_service
-            .get(t.text(c_encounter, line, "ENCOUNTER")?)
-            .copied()
-        else {
-            report.procedures_without_encounter += 1;
-            report.procedures_without_encounter_pence = report
-                .procedures_without_encounter_pence
-                .checked_add(cost)
-                .ok_or(Error::SpendOverflow)?;
-            continue;
-        };
-        let date = t.date(c_start, line, "START")?;
-        let patient = t.text(c_patient, line, "PATIENT")?;
-        add_cost(
-            &mut people,
-            &index,
-            &mut report,
-            patient,
-            date,
-            period,
-            service,
-            cost,
-        )
-        .map_err(|e| at(&t.name, line, "BASE_COST", e))?;
+    while let Some(line) = t.next(&mut bad)? {
+        let row = (|| -> Result<()> {
+            let cost = t.cost(c_cost, line, "BASE_COST")?;
+            let Some(service) = encounter_service
+                .get(t.text(c_encounter, line, "ENCOUNTER")?)
+                .copied()
+            else {
+                report.procedures_without_encounter += 1;
+                report.procedures_without_encounter_pence = report
+                    .procedures_without_encounter_pence
+                    .checked_add(cost)
+                    .ok_or(Error::SpendOverflow)?;
+                return Ok(());
+            };
+            let date = t.date(c_start, line, "START")?;
+            let patient = t.text(c_patient, line, "PATIENT")?;
+            add_cost(
+                &mut people,
+                &index,
+                &mut report,
+                patient,
+                date,
+                period,
+                service,
+                cost,
+            )
+            .map_err(|e| at(&t.name, line, "BASE_COST", e))
+        })();
+        if let Err(e) = row {
+            bad.handle(e, || t.cost(c_cost, line, "BASE_COST").unwrap_or(0))?;
+        }
     }
 
     let mut t = Table::open(files.medications.0, files.medications.1)?;
@@ -456,23 +557,29 @@ pub fn read<R: Read>(
         t.column("PATIENT")?,
         t.column("TOTALCOST")?,
     );
-    while let Some(line) = t.next()? {
-        let cost = t.cost(c_cost, line, "TOTALCOST")?;
-        let date = t.date(c_start, line, "START")?;
-        let patient = t.text(c_patient, line, "PATIENT")?;
-        add_cost(
-            &mut people,
-            &index,
-            &mut report,
-            patient,
-            date,
-            period,
-            PRESCRIBING,
-            cost,
-        )
-        .map_err(|e| at(&t.name, line, "TOTALCOST", e))?;
+    while let Some(line) = t.next(&mut bad)? {
+        let row = (|| -> Result<()> {
+            let cost = t.cost(c_cost, line, "TOTALCOST")?;
+            let date = t.date(c_start, line, "START")?;
+            let patient = t.text(c_patient, line, "PATIENT")?;
+            add_cost(
+                &mut people,
+                &index,
+                &mut report,
+                patient,
+                date,
+                period,
+                PRESCRIBING,
+                cost,
+            )
+            .map_err(|e| at(&t.name, line, "TOTALCOST", e))
+        })();
+        if let Err(e) = row {
+            bad.handle(e, || t.cost(c_cost, line, "TOTALCOST").unwrap_or(0))?;
+        }
     }
 
+    report.bad_rows = bad;
     Ok(SyntheaPopulation {
         ids,
         people,
@@ -486,7 +593,7 @@ pub fn read<R: Read>(
 #[allow(clippy::too_many_arguments)]
 fn add_cost(
     people: &mut [Person],
-    index: &HashMap<String, Option<usize>>,
+    index: &HashMap<String, Slot>,
     report: &mut SyntheaReport,
     patient: &str,
     date: Option<NaiveDate>,
@@ -494,17 +601,25 @@ fn add_cost(
     service: usize,
     cost: i64,
 ) -> Result<()> {
+    let in_period = date.is_some_and(|d| period.contains(d));
     match index.get(patient) {
         None => report.rows_for_unknown_patients += 1,
-        Some(slot) => match (slot, date.is_some_and(|d| period.contains(d))) {
-            (Some(i), true) => {
-                report.cost_rows_in_period += 1;
-                if let Some(p) = people.get_mut(*i) {
-                    p.spend.add(service, cost)?;
-                }
+        Some(Slot::In(i)) if in_period => {
+            if let Some(p) = people.get_mut(*i) {
+                p.spend.add(service, cost)?;
             }
-            _ => report.cost_rows_outside_period += 1,
-        },
+            report.cost_rows_in_period += 1;
+        }
+        Some(Slot::Skipped) => {
+            report.rows_for_skipped_patients += 1;
+            if in_period {
+                report.spend_for_skipped_patients_pence = report
+                    .spend_for_skipped_patients_pence
+                    .checked_add(cost)
+                    .ok_or(Error::SpendOverflow)?;
+            }
+        }
+        Some(_) => report.cost_rows_outside_period += 1,
     }
     Ok(())
 }
