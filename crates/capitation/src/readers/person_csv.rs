@@ -349,8 +349,9 @@ impl PersonCsvLayout {
                     file,
                     line,
                     "age",
+                    // The line is on the enclosing `At` (the parallel reader corrects it there).
                     Error::MissingAge {
-                        at: format!("{file}, line {line}"),
+                        at: file.to_owned(),
                     },
                 ));
             }
@@ -816,6 +817,7 @@ fn shift_line(e: Error, by: u64) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::readers::BadRowReason;
     use crate::scheme::SegmentationScheme;
 
     fn opts<'a>(services: &'a Services) -> PersonCsvOptions<'a> {
@@ -1010,5 +1012,345 @@ p3,45,,,,1,,10,366,,\n";
             aggregate_file(&path, &seg, &o, &places),
             Err(Error::Io { .. })
         ));
+    }
+
+    const BAD_HEADER: &str =
+        "age,birth_date,sex,conditions,member_days,deprivation_decile,spend:primary,pence:acute\n";
+    const GOOD_ROW: &[u8] = b"5,,M,SCT:1,,,1.00,1\n";
+
+    /// One malformed row of each kind: the row, its typed reason, the column named, and the
+    /// spend that still parses in it (pence).
+    fn bad_kinds() -> Vec<(&'static [u8], BadRowReason, &'static str, i128)> {
+        vec![
+            (b"3,,F\n", BadRowReason::FieldCount, "(row)", 0),
+            (b"x,,F,,,,1.00,5\n", BadRowReason::Unparsable, "age", 105),
+            (b"300,,F,,,,,\n", BadRowReason::Unparsable, "age", 0),
+            (
+                b",01/01/2000,F,,,,,\n",
+                BadRowReason::Unparsable,
+                "birth_date",
+                0,
+            ),
+            (
+                b"3,,F,,,,1.001,\n",
+                BadRowReason::Unparsable,
+                "spend:primary",
+                0,
+            ),
+            (
+                b"3,,F,,,,,lots\n",
+                BadRowReason::Unparsable,
+                "pence:acute",
+                0,
+            ),
+            (b",,F,,,,2.00,\n", BadRowReason::MissingAge, "age", 200),
+            (
+                b"3,,F,,,,-1.00,7\n",
+                BadRowReason::NegativeSpend,
+                "spend:primary",
+                7,
+            ),
+            (b"3,,Q,,,,,\n", BadRowReason::UnknownSex, "sex", 0),
+            (b"3,,\xff,,,,,\n", BadRowReason::NotUtf8, "sex", 0),
+            (
+                b"3,,F,gout,,,,\n",
+                BadRowReason::UnknownCondition,
+                "conditions",
+                0,
+            ),
+            (
+                b"3,,F,,400,,,\n",
+                BadRowReason::MembershipExceedsPeriod,
+                "member_days",
+                0,
+            ),
+            (
+                b"3,,F,,,11,,\n",
+                BadRowReason::InvalidValue,
+                "deprivation_decile",
+                0,
+            ),
+            (
+                b",2030-01-01,F,,,,,\n",
+                BadRowReason::InvalidValue,
+                "birth_date",
+                0,
+            ),
+        ]
+    }
+
+    fn file_with(rows: &[&[u8]]) -> Vec<u8> {
+        let mut text = BAD_HEADER.as_bytes().to_vec();
+        for r in rows {
+            text.extend_from_slice(r);
+        }
+        text
+    }
+
+    fn read_bytes(text: &[u8], policy: OnBadRow) -> Result<(Vec<Person>, BadRows, UnknownCodes)> {
+        let services = Services::new(["primary", "acute"]).unwrap();
+        let mut places = Places::default();
+        let mut r =
+            PersonCsv::new(text, "people.csv", opts(&services), &mut places)?.on_bad_row(policy);
+        let people = r.by_ref().collect::<Result<Vec<_>>>()?;
+        Ok((people, r.bad_rows().clone(), r.unknown_codes().clone()))
+    }
+
+    #[test]
+    fn each_bad_row_kind_stops_or_is_skipped_and_reported() {
+        for (row, reason, column, spend) in bad_kinds() {
+            let text = file_with(&[GOOD_ROW, row, GOOD_ROW]);
+            let shown = String::from_utf8_lossy(row);
+            // Stop (the default): a located error of that reason.
+            let e = read_bytes(&text, OnBadRow::Stop).unwrap_err();
+            assert_eq!(BadRowReason::of(&e), Some(reason), "{shown}: {e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("people.csv, line 3, column {column}")),
+                "{shown}: {e}"
+            );
+            // Skip and report: the good rows are kept, the bad one counted and located.
+            let (people, bad, unknown) = read_bytes(&text, OnBadRow::SkipAndReport).unwrap();
+            assert_eq!(people.len(), 2, "{shown}");
+            assert_eq!(
+                (bad.rows_read(), bad.kept(), bad.skipped()),
+                (3, 2, 1),
+                "{shown}"
+            );
+            assert_eq!(bad.count(reason), 1, "{shown}");
+            assert_eq!(bad.policy(), OnBadRow::SkipAndReport);
+            assert_eq!(bad.skipped_spend_pence(), spend, "{shown}");
+            let example = bad.examples().first().unwrap();
+            assert_eq!(
+                (
+                    example.file.as_str(),
+                    example.line,
+                    example.column.as_str(),
+                    example.reason
+                ),
+                ("people.csv", 3, column, reason),
+                "{shown}"
+            );
+            assert!(!example.detail.is_empty());
+            // Unknown clinical codes of the kept rows are still counted.
+            assert_eq!(unknown.occurrences(), 2, "{shown}");
+        }
+    }
+
+    #[test]
+    fn lenient_reading_counts_every_row_in_both_readers() {
+        let services = Services::new(["primary", "acute"]).unwrap();
+        let mut places = Places::default();
+        let scheme = SegmentationScheme::devon()
+            .unwrap()
+            .compile(ConditionCatalogue::builtin().unwrap(), &mut places)
+            .unwrap();
+        let seg = Segmenter::new(&scheme, &services, 366).unwrap();
+        let kinds = bad_kinds();
+        let mut rows: Vec<&[u8]> = Vec::new();
+        for (row, ..) in &kinds {
+            rows.push(GOOD_ROW);
+            rows.push(row);
+            rows.push(b"\n");
+            rows.push(b"\"7\",,F,\"dementia\",,,\"2.50\",3\r\n");
+        }
+        let text = file_with(&rows);
+        let (people, streamed, _) = read_bytes(&text, OnBadRow::SkipAndReport).unwrap();
+        let n = kinds.len() as u64;
+        assert_eq!(streamed.rows_read(), 3 * n);
+        assert_eq!(streamed.skipped(), n);
+        assert_eq!(people.len() as u64, streamed.kept());
+        for (_, reason, ..) in &kinds {
+            assert!(streamed.count(*reason) >= 1, "{reason:?}");
+        }
+        let dir = std::env::temp_dir().join(format!("capitation-lenient-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("people.csv");
+        std::fs::write(&path, &text).unwrap();
+        let o = opts(&services);
+        let summary =
+            aggregate_file_with(&path, &seg, &o, &places, OnBadRow::SkipAndReport).unwrap();
+        // The parallel reader reports the same rows, lines and reasons as the streaming one.
+        let located = |b: &BadRows| {
+            b.examples()
+                .iter()
+                .map(|r| {
+                    (
+                        r.line,
+                        r.column.clone(),
+                        r.reason,
+                        r.detail.replace(&*path.display().to_string(), "people.csv"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(located(&summary.bad_rows), located(&streamed));
+        assert_eq!(summary.bad_rows.by_reason(), streamed.by_reason());
+        assert_eq!(summary.bad_rows.rows_read(), streamed.rows_read());
+        assert_eq!(
+            summary.bad_rows.skipped_spend_pence(),
+            streamed.skipped_spend_pence()
+        );
+        assert_eq!(streamed.skipped_spend_pence(), 105 + 200 + 7);
+        assert_eq!(summary.rows, 3 * n);
+        assert_eq!(summary.totals.people(), summary.bad_rows.kept());
+        assert_eq!(
+            summary.totals,
+            seg.aggregate(people.iter().copied()).unwrap()
+        );
+        // Stop mode names the first bad row.
+        let e = aggregate_file(&path, &seg, &o, &places).unwrap_err();
+        assert!(matches!(&e, Error::Malformed { line: 3, .. }), "{e}");
+        let stop = aggregate_file_with(&path, &seg, &o, &places, OnBadRow::Stop).unwrap_err();
+        assert_eq!(stop.to_string(), e.to_string());
+        // A valid file reads the same in both modes, with nothing skipped.
+        std::fs::write(&path, GOOD).unwrap();
+        let strict = aggregate_file(&path, &seg, &o, &places).unwrap();
+        let lenient =
+            aggregate_file_with(&path, &seg, &o, &places, OnBadRow::SkipAndReport).unwrap();
+        assert_eq!(strict.totals, lenient.totals);
+        assert!(lenient.bad_rows.is_empty());
+        assert_eq!(lenient.bad_rows.rows_read(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn many_bad_rows_keep_bounded_examples_with_true_lines_in_parallel() {
+        let services = Services::new(["primary", "acute"]).unwrap();
+        let mut places = Places::default();
+        let scheme = SegmentationScheme::devon()
+            .unwrap()
+            .compile(ConditionCatalogue::builtin().unwrap(), &mut places)
+            .unwrap();
+        let seg = Segmenter::new(&scheme, &services, 366).unwrap();
+        // Enough rows for several chunks; every 1,000th row has a negative spend.
+        let mut text = String::from(BAD_HEADER);
+        let mut bad_lines = Vec::new();
+        for i in 0..200_000u32 {
+            if i % 1_000 == 999 {
+                bad_lines.push(u64::from(i) + 2);
+                text.push_str("40,,F,,,,-1.00,100\n");
+            } else {
+                text.push_str(&format!("{},,M,chronic,,,0.{:02},{}\n", i % 90, i % 100, i));
+            }
+        }
+        let dir =
+            std::env::temp_dir().join(format!("capitation-lenient-many-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("people.csv");
+        std::fs::write(&path, &text).unwrap();
+        let summary = aggregate_file_with(
+            &path,
+            &seg,
+            &opts(&services),
+            &places,
+            OnBadRow::SkipAndReport,
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let bad = &summary.bad_rows;
+        assert_eq!(bad.skipped(), 200);
+        assert_eq!(bad.count(BadRowReason::NegativeSpend), 200);
+        assert_eq!(bad.skipped_spend_pence(), 200 * 100);
+        assert_eq!(bad.examples().len(), crate::readers::BAD_ROW_EXAMPLES);
+        let lines: Vec<u64> = bad.examples().iter().map(|r| r.line).collect();
+        assert_eq!(lines, bad_lines.get(..100).unwrap());
+        assert_eq!(summary.totals.people(), 199_800);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A valid file with quoted fields, blank lines and a CRLF line end.
+        fn valid() -> Vec<u8> {
+            let mut rows: Vec<&[u8]> = vec![GOOD_ROW; 6];
+            rows.insert(2, b"\"70\",,F,\"dementia;ICD10:F03\",200,3,\"1,5\",9\r\n");
+            rows.insert(4, b"\n");
+            rows.insert(5, b"12,,,cancer,,10,0.5,\n");
+            file_with(&rows)
+        }
+
+        fn mutation() -> impl Strategy<Value = (usize, u8, u8)> {
+            (
+                any::<usize>(),
+                0u8..3,
+                prop_oneof![any::<u8>(), prop::sample::select(b",\n\"-x;:".to_vec()),],
+            )
+        }
+
+        fn mutate(mut text: Vec<u8>, edits: &[(usize, u8, u8)]) -> Vec<u8> {
+            for (at, kind, byte) in edits {
+                let i = at % (text.len() + 1);
+                match kind {
+                    0 if i < text.len() => {
+                        if let Some(b) = text.get_mut(i) {
+                            *b = *byte;
+                        }
+                    }
+                    1 if i < text.len() => {
+                        text.remove(i);
+                    }
+                    _ => text.insert(i, *byte),
+                }
+            }
+            text
+        }
+
+        fn records(text: &[u8]) -> u64 {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(text);
+            let mut rec = ByteRecord::new();
+            let mut n = 0;
+            while r.read_byte_record(&mut rec).unwrap_or(false) {
+                n += 1;
+            }
+            n
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            #[test]
+            fn prop_mutated_files_never_panic_and_every_row_is_accounted_for(
+                edits in proptest::collection::vec(mutation(), 1..8),
+            ) {
+                let text = mutate(valid(), &edits);
+                let strict = read_bytes(&text, OnBadRow::Stop);
+                let lenient = read_bytes(&text, OnBadRow::SkipAndReport);
+                match (strict, lenient) {
+                    // A header error stops both modes alike.
+                    (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    (Ok((people, _, _)), Ok((lenient_people, bad, _))) => {
+                        prop_assert!(bad.is_empty());
+                        prop_assert_eq!(people, lenient_people);
+                    }
+                    (Err(e), Ok((people, bad, _))) => {
+                        // Stop mode names the first row the lenient mode skipped.
+                        let first = bad.examples().first();
+                        prop_assert!(first.is_some(), "{}", e);
+                        let first = first.unwrap();
+                        prop_assert!(
+                            e.to_string().starts_with(&format!("people.csv, line {}, column {}", first.line, first.column)),
+                            "{} vs {:?}", e, first
+                        );
+                        prop_assert_eq!(BadRowReason::of(&e), Some(first.reason));
+                        prop_assert_eq!(people.len() as u64, bad.kept());
+                        prop_assert_eq!(bad.kept() + bad.skipped(), records(&text));
+                    }
+                    (Ok(_), Err(e)) => prop_assert!(false, "lenient failed where strict read: {}", e),
+                }
+            }
+        }
+
+        #[test]
+        fn lenient_mode_reads_every_record_of_a_mutated_file() {
+            // A fixed mutation that breaks rows in several ways at once.
+            let text = mutate(valid(), &[(60, 2, b'"'), (150, 0, b'x'), (220, 2, b',')]);
+            let (people, bad, _) = read_bytes(&text, OnBadRow::SkipAndReport).unwrap();
+            assert_eq!(people.len() as u64 + bad.skipped(), records(&text));
+        }
     }
 }
