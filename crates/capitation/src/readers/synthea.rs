@@ -627,6 +627,7 @@ fn add_cost(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::readers::BadRowReason;
 
     const PATIENTS: &str = "Id,BIRTHDATE,DEATHDATE,GENDER,COUNTY\n\
 a,1940-01-01,,F,Douglas County\n\
@@ -752,5 +753,131 @@ e4,2022-06-01T10:00:00Z,,c,emergency,30.00\n";
             read_dir(Path::new("/nonexistent-synthea"), &opts()),
             Err(Error::Io { .. })
         ));
+    }
+
+    fn lenient(patients: &str, encounters: &str) -> SyntheaPopulation {
+        read_with(
+            files(patients, encounters),
+            &opts(),
+            OnBadRow::SkipAndReport,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_valid_export_reads_the_same_in_both_modes() {
+        let strict = read(files(PATIENTS, ENCOUNTERS), &opts()).unwrap();
+        let loose = lenient(PATIENTS, ENCOUNTERS);
+        assert_eq!(strict.people, loose.people);
+        assert_eq!(strict.ids, loose.ids);
+        for r in [&strict.report.bad_rows, &loose.report.bad_rows] {
+            assert_eq!((r.rows_read(), r.kept(), r.skipped()), (15, 15, 0));
+        }
+        assert_eq!(strict.report.bad_rows.policy(), OnBadRow::Stop);
+        assert_eq!(loose.report.rows_for_skipped_patients, 0);
+    }
+
+    #[test]
+    fn each_bad_row_kind_is_skipped_and_reported() {
+        use crate::readers::BadRowReason as R;
+        let cases: [(String, String, &str, u64, &str, R, i128); 6] = [
+            (
+                PATIENTS.replace("a,1940-01-01", "a,"),
+                ENCOUNTERS.into(),
+                "patients.csv",
+                2,
+                "BIRTHDATE",
+                R::MissingAge,
+                0,
+            ),
+            (
+                PATIENTS.replace("a,1940-01-01,,F", "a,1940-01-01,,Q"),
+                ENCOUNTERS.into(),
+                "patients.csv",
+                2,
+                "GENDER",
+                R::UnknownSex,
+                0,
+            ),
+            (
+                format!("{PATIENTS}e,1990-01-01\n"),
+                ENCOUNTERS.into(),
+                "patients.csv",
+                6,
+                "(row)",
+                R::FieldCount,
+                0,
+            ),
+            (
+                PATIENTS.into(),
+                ENCOUNTERS.replace("100.50", "-100.50"),
+                "encounters.csv",
+                2,
+                "BASE_ENCOUNTER_COST",
+                R::NegativeSpend,
+                0,
+            ),
+            (
+                PATIENTS.into(),
+                ENCOUNTERS.replace("inpatient", "teleport"),
+                "encounters.csv",
+                2,
+                "ENCOUNTERCLASS",
+                R::UnknownEncounterClass,
+                10_050,
+            ),
+            (
+                PATIENTS.into(),
+                ENCOUNTERS.replace("100.50", "lots"),
+                "encounters.csv",
+                2,
+                "BASE_ENCOUNTER_COST",
+                R::Unparsable,
+                0,
+            ),
+        ];
+        for (patients, encounters, file, line, column, reason, spend) in cases {
+            let stop =
+                read_with(files(&patients, &encounters), &opts(), OnBadRow::Stop).unwrap_err();
+            assert_eq!(BadRowReason::of(&stop), Some(reason), "{stop}");
+            assert!(
+                stop.to_string()
+                    .starts_with(&format!("{file}, line {line}, column {column}")),
+                "{stop}"
+            );
+            let pop = lenient(&patients, &encounters);
+            let bad = &pop.report.bad_rows;
+            assert_eq!(
+                (bad.rows_read(), bad.skipped()),
+                (15 + u64::from(line == 6), 1),
+                "{reason:?}"
+            );
+            assert_eq!(bad.count(reason), 1);
+            assert_eq!(bad.skipped_spend_pence(), spend, "{reason:?}");
+            let row = bad.examples().first().unwrap();
+            assert_eq!(
+                (row.file.as_str(), row.line, row.column.as_str(), row.reason),
+                (file, line, column, reason)
+            );
+        }
+    }
+
+    #[test]
+    fn rows_of_a_skipped_patient_are_counted_with_their_spend() {
+        let pop = lenient(&PATIENTS.replace("a,1940-01-01", "a,"), ENCOUNTERS);
+        assert_eq!(pop.ids, ["b", "c"]);
+        let r = &pop.report;
+        // Three condition rows, two encounters, one procedure (the other has no encounter),
+        // one medication.
+        assert_eq!(r.rows_for_skipped_patients, 7);
+        // In the period: encounter e1 100.50, its procedure 200.00, the medication 12.34.
+        assert_eq!(r.spend_for_skipped_patients_pence, 10_050 + 20_000 + 1_234);
+        assert_eq!(r.rows_for_unknown_patients, 1);
+        assert_eq!(r.procedures_without_encounter, 1);
+        // A skipped encounter leaves its procedures without encounter, counted with their cost.
+        let pop = lenient(PATIENTS, &ENCOUNTERS.replace("100.50", "-100.50"));
+        assert_eq!(pop.report.procedures_without_encounter, 2);
+        assert_eq!(pop.report.procedures_without_encounter_pence, 20_700);
+        assert_eq!(pop.people.first().map(|a| a.spend.get(ACUTE)), Some(0));
     }
 }
