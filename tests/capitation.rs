@@ -276,3 +276,92 @@ fn person_csv_worked_example() {
         }
     }
 }
+
+#[derive(Deserialize)]
+struct BadRowsExpected {
+    source: SourceRef,
+    kept_totals: String,
+    rows_read: u64,
+    kept: u64,
+    skipped: u64,
+    skipped_spend_pence: i128,
+    bad_row: Vec<ExpectedBadRow>,
+}
+
+#[derive(Deserialize)]
+struct ExpectedBadRow {
+    line: u64,
+    column: String,
+    reason: String,
+}
+
+#[test]
+fn person_csv_bad_rows_stop_or_are_skipped_and_reported() {
+    use route_map::capitation::readers::person_csv::{self, PersonCsv, PersonCsvOptions};
+    use route_map::capitation::readers::{BadRowReason, BadRows, OnBadRow};
+    let read = |name: &str| std::fs::read_to_string(cases_dir().join(name)).unwrap();
+    let expected: BadRowsExpected = toml::from_str(&read("people_bad_rows_expected.toml")).unwrap();
+    assert!(!expected.source.title.is_empty());
+    let totals: CsvExpected = toml::from_str(&read(&expected.kept_totals)).unwrap();
+    let catalogue = ConditionCatalogue::builtin().unwrap();
+    let services = Services::new(["primary", "acute"]).unwrap();
+    let mut places = Places::default();
+    let scheme = SegmentationScheme::devon()
+        .unwrap()
+        .compile(catalogue, &mut places)
+        .unwrap();
+    let seg = Segmenter::new(&scheme, &services, totals.period_days).unwrap();
+    let opts = PersonCsvOptions {
+        catalogue,
+        services: &services,
+        reference_date: totals.reference_date,
+        period_days: totals.period_days,
+    };
+    let path = cases_dir().join("people_bad_rows.csv");
+    let text = read("people_bad_rows.csv");
+    let first = expected.bad_row.first().unwrap();
+
+    // Stop (the default): the first malformed row, located, in both readers.
+    let e = seg
+        .try_aggregate(
+            PersonCsv::new(text.as_bytes(), "people_bad_rows.csv", opts, &mut places).unwrap(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::At { line, column, .. } if *line == first.line && *column == first.column),
+        "{e}"
+    );
+    let e = person_csv::aggregate_file(&path, &seg, &opts, &places).unwrap_err();
+    assert_eq!(format!("{:?}", BadRowReason::of(&e).unwrap()), first.reason);
+
+    // Skip and report: the kept rows give the totals of the clean file.
+    let check = |bad: &BadRows| {
+        assert_eq!(bad.rows_read(), expected.rows_read);
+        assert_eq!(bad.kept(), expected.kept);
+        assert_eq!(bad.skipped(), expected.skipped);
+        assert_eq!(bad.skipped_spend_pence(), expected.skipped_spend_pence);
+        assert_eq!(bad.examples().len(), expected.bad_row.len());
+        for (got, want) in bad.examples().iter().zip(&expected.bad_row) {
+            assert_eq!(
+                (got.line, got.column.as_str(), format!("{:?}", got.reason)),
+                (want.line, want.column.as_str(), want.reason.clone())
+            );
+            assert_eq!(bad.count(got.reason), 1);
+        }
+    };
+    let mut reader = PersonCsv::new(text.as_bytes(), "people_bad_rows.csv", opts, &mut places)
+        .unwrap()
+        .on_bad_row(OnBadRow::SkipAndReport);
+    let streamed = seg.try_aggregate(reader.by_ref()).unwrap();
+    check(reader.bad_rows());
+    assert_eq!(reader.unknown_codes().occurrences(), totals.unknown_codes);
+    let summary =
+        person_csv::aggregate_file_with(&path, &seg, &opts, &places, OnBadRow::SkipAndReport)
+            .unwrap();
+    check(&summary.bad_rows);
+    assert_eq!(summary.totals, streamed);
+    assert_eq!(summary.totals.people(), totals.people);
+    assert_eq!(summary.totals.member_days(), totals.member_days);
+    assert_eq!(summary.totals.total_spend(), totals.spend_pence);
+    assert_eq!(summary.unknown_codes.occurrences(), totals.unknown_codes);
+}
