@@ -151,6 +151,18 @@ fn synthea_extract_segments_with_counts() {
     assert_eq!(r.cost_rows_outside_period, 23_664);
     assert_eq!(r.rows_for_unknown_patients, 0);
     assert_eq!(r.procedures_without_encounter, 0);
+    // The real extract has no malformed row: lenient reading keeps every row and the same
+    // people.
+    let lenient = synthea::read_dir_with(
+        &data_dir().join("synthea-unmc-111"),
+        &opts,
+        route_map::capitation::readers::OnBadRow::SkipAndReport,
+    )
+    .unwrap();
+    assert_eq!(lenient.people, pop.people);
+    assert_eq!(lenient.report.bad_rows.skipped(), 0);
+    assert_eq!(lenient.report.bad_rows.rows_read(), r.bad_rows.rows_read());
+    assert!(r.bad_rows.rows_read() > 111 + 853 + 3_575);
 
     let mut places = pop.places.clone();
     let scheme = SegmentationScheme::devon()

@@ -10,6 +10,50 @@
 //!
 //! Errors that are not about one row (a file that cannot be opened, a header without an age
 //! column, an invalid period) stop reading in both modes.
+//!
+//! ```
+//! use capitation::readers::person_csv::{PersonCsv, PersonCsvOptions};
+//! use capitation::readers::{BadRowReason, OnBadRow};
+//! use capitation::{ConditionCatalogue, Places, Services};
+//!
+//! # fn main() -> Result<(), capitation::Error> {
+//! let csv = "age,sex,spend:primary\n\
+//!            34,F,120.00\n\
+//!            ,M,15.00\n\
+//!            51,F,-3.00\n\
+//!            7,M\n\
+//!            80,F,40.00\n";
+//! let services = Services::new(["primary"])?;
+//! let opts = PersonCsvOptions {
+//!     catalogue: ConditionCatalogue::builtin()?,
+//!     services: &services,
+//!     reference_date: chrono::NaiveDate::from_ymd_opt(2024, 3, 31).unwrap(),
+//!     period_days: 366,
+//! };
+//! let mut places = Places::default();
+//!
+//! // The default stops at line 3 (no age), naming file, line and column.
+//! let strict = PersonCsv::new(csv.as_bytes(), "people.csv", opts, &mut places)?;
+//! let error = strict.collect::<Result<Vec<_>, _>>().unwrap_err();
+//! assert!(error.to_string().starts_with("people.csv, line 3, column age"));
+//!
+//! // Lenient: bad rows are skipped, counted and reported.
+//! let mut reader = PersonCsv::new(csv.as_bytes(), "people.csv", opts, &mut places)?
+//!     .on_bad_row(OnBadRow::SkipAndReport);
+//! let people = reader.by_ref().collect::<Result<Vec<_>, _>>()?;
+//! let bad = reader.bad_rows();
+//! assert_eq!(people.len(), 2);
+//! assert_eq!((bad.rows_read(), bad.kept(), bad.skipped()), (5, 2, 3));
+//! assert_eq!(bad.count(BadRowReason::MissingAge), 1);
+//! assert_eq!(bad.count(BadRowReason::NegativeSpend), 1);
+//! assert_eq!(bad.count(BadRowReason::FieldCount), 1);
+//! // 15.00 in the row without an age; the negative amount is not spend.
+//! assert_eq!(bad.skipped_spend_pence(), 1_500);
+//! let lines: Vec<u64> = bad.examples().iter().map(|r| r.line).collect();
+//! assert_eq!(lines, [3, 4, 5]);
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 

@@ -23,6 +23,11 @@
 //! file, line and column). Clinical codes the catalogue does not know are counted in the
 //! report's [`UnknownCodes`], never dropped silently. Fields must not contain line breaks: the
 //! parallel reader splits the file at line ends.
+//!
+//! Reading stops at the first such row unless the caller chooses
+//! [`OnBadRow::SkipAndReport`] ([`PersonCsv::on_bad_row`], [`aggregate_file_with`]): then
+//! malformed rows are skipped and reported in [`BadRows`] with file, line, column and typed
+//! reason, and the rows read, kept and skipped (see [`crate::readers::bad_rows`]).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
