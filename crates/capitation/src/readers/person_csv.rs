@@ -1350,6 +1350,70 @@ p3,45,,,,1,,10,366,,\n";
             }
         }
 
+        static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+        /// Non-empty lines after the first line end: the rows the parallel reader reads.
+        fn lines(text: &[u8]) -> u64 {
+            let body = text
+                .iter()
+                .position(|b| *b == b'\n')
+                .and_then(|i| text.get(i + 1..))
+                .unwrap_or(&[]);
+            body.split(|b| *b == b'\n')
+                .filter(|l| !l.strip_suffix(b"\r").unwrap_or(l).is_empty())
+                .count() as u64
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(100))]
+
+            #[test]
+            fn prop_parallel_reader_on_mutated_files(
+                edits in proptest::collection::vec(mutation(), 1..8),
+            ) {
+                let text = mutate(valid(), &edits);
+                let services = Services::new(["primary", "acute"]).unwrap();
+                let mut places = Places::default();
+                let scheme = SegmentationScheme::devon()
+                    .unwrap()
+                    .compile(ConditionCatalogue::builtin().unwrap(), &mut places)
+                    .unwrap();
+                let seg = Segmenter::new(&scheme, &services, 366).unwrap();
+                let o = opts(&services);
+                let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let path = std::env::temp_dir()
+                    .join(format!("capitation-prop-{}-{n}.csv", std::process::id()));
+                std::fs::write(&path, &text).unwrap();
+                let strict = aggregate_file(&path, &seg, &o, &places);
+                let lenient = aggregate_file_with(&path, &seg, &o, &places, OnBadRow::SkipAndReport);
+                std::fs::remove_file(&path).unwrap();
+                let shown = path.display().to_string();
+                if let Ok(b) = &lenient {
+                    // Every line is read, and kept or skipped.
+                    prop_assert_eq!(b.bad_rows.rows_read(), lines(&text));
+                    prop_assert_eq!(b.rows, b.bad_rows.rows_read());
+                    prop_assert_eq!(b.totals.people(), b.bad_rows.kept());
+                }
+                match (strict, lenient) {
+                    (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                    (Ok(a), Ok(b)) => {
+                        prop_assert!(b.bad_rows.is_empty());
+                        prop_assert_eq!(a.totals, b.totals);
+                    }
+                    (Err(e), Ok(b)) => {
+                        let first = b.bad_rows.examples().first();
+                        prop_assert!(first.is_some(), "{}", e);
+                        let first = first.unwrap();
+                        prop_assert!(
+                            e.to_string().starts_with(&format!("{shown}, line {}, column {}", first.line, first.column)),
+                            "{} vs {:?}", e, first
+                        );
+                    }
+                    (Ok(_), Err(e)) => prop_assert!(false, "lenient failed where strict read: {}", e),
+                }
+            }
+        }
+
         #[test]
         fn lenient_mode_reads_every_record_of_a_mutated_file() {
             // A fixed mutation that breaks rows in several ways at once.

@@ -880,4 +880,108 @@ e4,2022-06-01T10:00:00Z,,c,emergency,30.00\n";
         assert_eq!(pop.report.procedures_without_encounter_pence, 20_700);
         assert_eq!(pop.people.first().map(|a| a.spend.get(ACUTE)), Some(0));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn mutate(mut text: Vec<u8>, edits: &[(usize, u8, u8)]) -> Vec<u8> {
+            for (at, kind, byte) in edits {
+                let i = at % (text.len() + 1);
+                match kind {
+                    0 if i < text.len() => {
+                        if let Some(b) = text.get_mut(i) {
+                            *b = *byte;
+                        }
+                    }
+                    1 if i < text.len() => {
+                        text.remove(i);
+                    }
+                    _ => text.insert(i, *byte),
+                }
+            }
+            text
+        }
+
+        fn records(text: &[u8]) -> u64 {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(true)
+                .flexible(true)
+                .from_reader(text);
+            let mut rec = ByteRecord::new();
+            let mut n = 0;
+            while r.read_byte_record(&mut rec).unwrap_or(false) {
+                n += 1;
+            }
+            n
+        }
+
+        fn edit() -> impl Strategy<Value = (usize, u8, u8)> {
+            (
+                any::<usize>(),
+                0u8..3,
+                prop_oneof![any::<u8>(), prop::sample::select(b",\n\"-x0".to_vec())],
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            #[test]
+            fn prop_mutated_exports_never_panic_and_every_row_is_accounted_for(
+                patient_edits in proptest::collection::vec(edit(), 0..5),
+                encounter_edits in proptest::collection::vec(edit(), 0..5),
+            ) {
+                let patients = mutate(PATIENTS.as_bytes().to_vec(), &patient_edits);
+                let encounters = mutate(ENCOUNTERS.as_bytes().to_vec(), &encounter_edits);
+                let files = || SyntheaFiles {
+                    patients: ("patients.csv".to_owned(), patients.as_slice()),
+                    conditions: ("conditions.csv".to_owned(), CONDITIONS.as_bytes()),
+                    encounters: ("encounters.csv".to_owned(), encounters.as_slice()),
+                    procedures: ("procedures.csv".to_owned(), PROCEDURES.as_bytes()),
+                    medications: ("medications.csv".to_owned(), MEDICATIONS.as_bytes()),
+                };
+                let strict = read_with(files(), &opts(), OnBadRow::Stop);
+                let lenient = read_with(files(), &opts(), OnBadRow::SkipAndReport);
+                if let Ok(pop) = &lenient {
+                    let bad = &pop.report.bad_rows;
+                    let rows = records(&patients) + records(CONDITIONS.as_bytes())
+                        + records(&encounters) + records(PROCEDURES.as_bytes())
+                        + records(MEDICATIONS.as_bytes());
+                    prop_assert_eq!(bad.rows_read(), rows);
+                    prop_assert_eq!(bad.kept() + bad.skipped(), rows);
+                }
+                match (strict, lenient) {
+                    (Ok(a), Ok(b)) => {
+                        prop_assert!(b.report.bad_rows.is_empty());
+                        prop_assert_eq!(a.people, b.people);
+                    }
+                    (Err(e), Ok(b)) => {
+                        // Stop mode names the first row the lenient mode skipped.
+                        prop_assert!(BadRowReason::of(&e).is_some(), "{}", e);
+                        let first = b.report.bad_rows.examples().first();
+                        prop_assert!(first.is_some(), "{}", e);
+                        let first = first.unwrap();
+                        prop_assert!(
+                            e.to_string().starts_with(&format!("{}, line {}, column {}", first.file, first.line, first.column)),
+                            "{} vs {:?}", e, first
+                        );
+                    }
+                    // Errors not about a data row (a header without a needed column) stop
+                    // both modes.
+                    (Err(a), Err(b)) => {
+                        prop_assert!(
+                            !matches!(b, Error::Malformed { line, .. } | Error::At { line, .. } if line > 1),
+                            "{}", b
+                        );
+                        // Stop mode may have met a bad row before that header.
+                        if BadRowReason::of(&a).is_none() || a.to_string().contains(", line 1, ") {
+                            prop_assert_eq!(a.to_string(), b.to_string());
+                        }
+                    }
+                    (Ok(_), Err(e)) => prop_assert!(false, "lenient failed where strict read: {}", e),
+                }
+            }
+        }
+    }
 }
