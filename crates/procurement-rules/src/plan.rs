@@ -310,7 +310,7 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
 /// [`check_plan`] with the facts that allow shorter PCR time limits (qualifying PIN, urgency,
 /// electronic submission, a sub-central authority's agreement with the selected candidates).
 /// Without them the full periods apply, except the 10-day floor a sub-central authority has
-/// when no time limit is agreed (reg. 28(6)).
+/// when no time limit is agreed (reg. 28(8)).
 ///
 /// # Errors
 ///

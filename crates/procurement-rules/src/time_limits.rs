@@ -55,7 +55,7 @@ pub enum Stage {
 )]
 #[serde(deny_unknown_fields)]
 pub struct TimeLimitFacts {
-    /// A prior information notice meeting reg. 28(4) (content; sent 35 days to 12 months before
+    /// A prior information notice meeting reg. 28(7) (content; sent 35 days to 12 months before
     /// the contract notice) was published.
     #[serde(default)]
     pub qualifying_pin: bool,
@@ -83,7 +83,7 @@ pub struct MinimumTimeLimit {
 }
 
 /// The minimum time limit for `stage` of `procedure`, given the facts and whether the authority
-/// is sub-central at the time (reg. 28(5)-(6) applies only to sub-central authorities).
+/// is sub-central at the time (reg. 28(8) applies only to sub-central authorities).
 ///
 /// The shortest lawful period is taken when several reductions apply: PIN 10 days; urgency 15
 /// (requests) or 10 (tenders) days; a sub-central authority's agreement (no minimum) or, absent
@@ -103,7 +103,7 @@ pub fn pcr_minimum_time_limit(
     if facts.agreed_with_candidates && !sub_central {
         return Err(Error::invalid(
             "time limit facts",
-            "only a sub-central authority may agree the tender time limit (reg. 28(5))",
+            "only a sub-central authority may agree the tender time limit (reg. 28(8))",
         ));
     }
     let two_stage = matches!(
@@ -223,7 +223,7 @@ mod tests {
         );
         let m = pcr_minimum_time_limit(R, Stage::Tenders, f, false).unwrap();
         assert_eq!(m.rule, "pcr.tenders");
-        assert!(m.sources[0].clause.as_deref().unwrap().contains("28(3)"));
+        assert!(m.sources[0].clause.as_deref().unwrap().contains("28(6)"));
     }
 
     #[test]
