@@ -1026,6 +1026,8 @@ struct TimeLimitPlanCase {
     source: SourceRef,
     expect_short: Vec<String>,
     #[serde(default)]
+    expect_rules: Vec<String>,
+    #[serde(default)]
     time_limits: TimeLimitFacts,
     plan: ProcurementPlan,
 }
@@ -1051,6 +1053,9 @@ fn pcr_time_limit_plan_cases() {
             })
             .collect();
         assert_eq!(short, c.expect_short, "{}: {:#?}", c.name, r.findings);
+        for rule in &c.expect_rules {
+            assert!(r.with_rule(rule).next().is_some(), "{}: no {rule}", c.name);
+        }
         for f in r.with_rule("time_limit.too_short") {
             assert_eq!(f.severity, Severity::Error);
         }

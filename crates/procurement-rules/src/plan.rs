@@ -787,6 +787,24 @@ fn pcr_two_stage_limits(
                 format!("{} is a central authority under PCR: only sub-central authorities may agree the tender time limit with the selected candidates", profile.name));
         facts.agreed_with_candidates = false;
     }
+    // The PIN reduction needs a PIN sent 35 days to 12 months before the contract notice.
+    if facts.qualifying_pin
+        && let (Some(pin), Some(cn)) = (
+            cx.notice(NoticeKind::PcrPriorInformationNotice).cloned(),
+            cx.notice(NoticeKind::PcrContractNotice).cloned(),
+        )
+    {
+        let latest = cn.date.checked_sub_days(Days::new(35));
+        let earliest = cn.date.checked_sub_months(chrono::Months::new(12));
+        let inside =
+            matches!((earliest, latest), (Some(e), Some(l)) if e <= pin.date && pin.date <= l);
+        if !inside {
+            let (_, src) = days("pcr_restricted_pin_tenders_days")?;
+            cx.find(Severity::Error, "time_limit.pin_not_qualifying", &src, Some(&pin.id),
+                    format!("prior information notice of {} is not 35 days to 12 months before the contract notice of {}: no PIN reduction", pin.date, cn.date));
+            facts.qualifying_pin = false;
+        }
+    }
     let periods = [
         (
             Stage::RequestsToParticipate,
@@ -1064,6 +1082,29 @@ mod tests {
             ..none
         };
         assert!(short(&p, agreed).is_empty());
+        // A PIN sent only 20 days before the contract notice does not qualify.
+        let pin = TimeLimitFacts {
+            qualifying_pin: true,
+            ..none
+        };
+        let mut p = plan(central, d(2019, 3, 31), d(2019, 4, 5), d(2019, 4, 15));
+        let mut raw = p.raw().clone();
+        raw.steps.push(step(
+            "pin",
+            StepKind::Notice(NoticeKind::PcrPriorInformationNotice),
+            d(2019, 1, 25),
+        ));
+        let qualifying = ProcurementPlan::new(raw.clone()).unwrap();
+        assert!(short(&qualifying, pin).is_empty());
+        raw.steps.last_mut().unwrap().date = d(2019, 2, 9);
+        p = ProcurementPlan::new(raw).unwrap();
+        assert_eq!(short(&p, pin), vec!["due"]);
+        let r = check_plan_with_time_limits(&p, pin).unwrap();
+        assert!(
+            r.with_rule("time_limit.pin_not_qualifying")
+                .next()
+                .is_some()
+        );
         // A central authority cannot agree the period.
         let p = plan(central, d(2019, 3, 31), d(2019, 4, 5), d(2019, 5, 5));
         let r = check_plan_with_time_limits(&p, agreed).unwrap();
