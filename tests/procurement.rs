@@ -12,13 +12,18 @@ use route_map::procurement::law::{AuthorityKind, ThresholdId, threshold_timeline
 use route_map::procurement::ocds::{
     METHODS, Publisher, RELEASE_TAGS, release_package_json, releases,
 };
-use route_map::procurement::plan::{ProcurementPlan, Severity, check_plan};
+use route_map::procurement::plan::{
+    ProcurementPlan, Severity, check_plan, check_plan_with_time_limits,
+};
 use route_map::procurement::regime::{
     EstimatedValue, Proposal, RawProposal, Regime, select_regimes,
 };
 use route_map::procurement::routes::{Availability, AwardFacts, Route, notices, route_options};
 use route_map::procurement::standstill::{
     Representations, SendingMeans, StandstillOptions, standstill,
+};
+use route_map::procurement::time_limits::{
+    PcrProcedure, Stage, TimeLimitFacts, pcr_minimum_time_limit,
 };
 use serde::Deserialize;
 
@@ -969,5 +974,90 @@ proptest! {
         let small = contract_change_notice(&m(pct, term_change)).unwrap();
         let large = contract_change_notice(&m(pct + extra, term_change + 1)).unwrap();
         prop_assert!(!small.required || large.required);
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeLimitCase {
+    name: String,
+    source: SourceRef,
+    procedure: PcrProcedure,
+    stage: Stage,
+    #[serde(default)]
+    facts: TimeLimitFacts,
+    #[serde(default)]
+    sub_central: bool,
+    #[serde(default)]
+    expect_days: Option<u32>,
+    #[serde(default)]
+    expect_rule: Option<String>,
+    #[serde(default)]
+    expect_error: Option<String>,
+}
+
+#[test]
+fn pcr_time_limit_cases() {
+    let cs = cases::<TimeLimitCase>("time_limits.toml");
+    assert!(cs.len() >= 16);
+    for c in cs {
+        assert!(c.source.clause.is_some(), "{}", c.name);
+        let r = pcr_minimum_time_limit(c.procedure, c.stage, c.facts, c.sub_central);
+        match (&c.expect_error, r) {
+            (Some(e), Err(err)) => {
+                assert_eq!(e, "invalid", "{}", c.name);
+                assert!(matches!(err, Error::Invalid { .. }), "{}: {err}", c.name);
+            }
+            (None, Ok(m)) => {
+                assert_eq!(m.days, c.expect_days, "{}", c.name);
+                assert_eq!(Some(m.rule), c.expect_rule.as_deref(), "{}", c.name);
+                // Every limit cites the regulations, base period first.
+                assert!(m.sources.iter().all(|s| s.clause.is_some()), "{}", c.name);
+            }
+            (e, r) => panic!("{}: expected error {e:?}, got {r:?}", c.name),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeLimitPlanCase {
+    name: String,
+    source: SourceRef,
+    expect_short: Vec<String>,
+    #[serde(default)]
+    expect_rules: Vec<String>,
+    #[serde(default)]
+    time_limits: TimeLimitFacts,
+    plan: ProcurementPlan,
+}
+
+#[test]
+fn pcr_time_limit_plan_cases() {
+    for c in cases::<TimeLimitPlanCase>("time_limit_plans.toml") {
+        assert!(!c.source.title.is_empty());
+        let r = check_plan_with_time_limits(&c.plan, c.time_limits).unwrap();
+        let short: Vec<_> = r
+            .with_rule("time_limit.too_short")
+            .map(|f| {
+                // The finding names the rule, its source (a regulation) and the step.
+                let clause = f.source.clause.as_deref().unwrap_or("");
+                assert!(
+                    ["reg. 28", "reg. 30", "reg. 31"]
+                        .iter()
+                        .any(|r| clause.starts_with(r)),
+                    "{}: {clause}",
+                    c.name
+                );
+                f.step.clone().unwrap()
+            })
+            .collect();
+        assert_eq!(short, c.expect_short, "{}: {:#?}", c.name, r.findings);
+        for rule in &c.expect_rules {
+            assert!(r.with_rule(rule).next().is_some(), "{}: no {rule}", c.name);
+        }
+        for f in r.with_rule("time_limit.too_short") {
+            assert_eq!(f.severity, Severity::Error);
+        }
     }
 }

@@ -45,6 +45,9 @@
 //!   Procurement Act working days beginning with) and PSR representations.
 //! - [`isap`]: NHS England's assurance process for novel and complex contracts.
 //! - [`plan`]: [`plan::check_plan`], findings naming rule, source and step.
+//! - [`time_limits`]: minimum request and tender periods of the PCR restricted, competitive
+//!   with negotiation, competitive dialogue and innovation partnership procedures (regs.
+//!   28-31) with their PIN, urgency, sub-central and electronic reductions.
 //! - [`existing`]: existing contracts, earliest lawful exit and constricting terms.
 //! - [`ocds`]: OCDS 1.1 release export with the UK extension fields, including tender
 //!   cancellation and contract termination releases.
@@ -65,7 +68,8 @@
 //! up to 85131000-6 and encoded as ranges after it), the reg. 6 wording of the considerable
 //! change threshold (its £500,000 and 25 % limbs are read in reg. 13(2)(b)), the 30-day PSR
 //! confirmation and modification notices, the PCR standstill roll-over to a working day, the
-//! Procurement Act classes of ICBs and NHS England, and the UK10, UK12 and UK17 notice codes.
+//! Procurement Act classes of ICBs and NHS England, the UK10, UK12 and UK17 notice codes, and
+//! the PCR regs. 28-31 time limits (regulation text not read; figures from commentary).
 //!
 //! # Money
 //!
@@ -87,6 +91,7 @@ pub mod plan;
 pub mod regime;
 pub mod routes;
 pub mod standstill;
+pub mod time_limits;
 
 pub use cpv::CpvCode;
 pub use error::{Error, Result};
@@ -119,6 +124,10 @@ pub fn input_schemas() -> Vec<(&'static str, schemars::Schema)> {
         (
             "pa_modification",
             schemars::schema_for!(lifecycle::PaModification),
+        ),
+        (
+            "pcr_time_limit_facts",
+            schemars::schema_for!(time_limits::TimeLimitFacts),
         ),
     ]
 }

@@ -10,12 +10,13 @@ use route_map_core::{MonthPeriod, SourceRef};
 
 use crate::error::{Error, Result};
 use crate::isap::{Checkpoint, IsapApplicability, Novelty, isap, isap_applies};
-use crate::law::days;
+use crate::law::{AuthorityClass, authority, days};
 use crate::regime::{Proposal, Regime, RegimeDecision, select_regimes};
 use crate::routes::{
     AwardFacts, NoticeKind, NoticeRule, Obligation, Route, Timing, check_route, notices,
 };
 use crate::standstill::{Standstill, StandstillOptions, standstill};
+use crate::time_limits::{PcrProcedure, Stage, TimeLimitFacts, pcr_minimum_time_limit};
 
 /// What a plan step is.
 #[derive(
@@ -42,8 +43,12 @@ pub enum StepKind {
     Notice(NoticeKind),
     /// The decision to award (e.g. by a governing body or board).
     AwardDecision,
-    /// The deadline for tenders or requests to participate.
+    /// The deadline for tenders (in a two-stage procedure, for initial tenders).
     TenderDeadline,
+    /// The deadline for requests to participate (two-stage procedures).
+    ParticipationDeadline,
+    /// The invitation to tender is sent to the selected candidates.
+    InvitationToTender,
     /// Entering into the contract.
     ContractSignature,
     /// The service starts.
@@ -299,6 +304,21 @@ fn nhs2013_route(steps: &[PlanStep]) -> Route {
 /// [`standstill`] (an open PSR standstill, dates outside the working-day calendar). Breaches
 /// of the rules are findings, not errors.
 pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
+    check_plan_with_time_limits(plan, TimeLimitFacts::default())
+}
+
+/// [`check_plan`] with the facts that allow shorter PCR time limits (qualifying PIN, urgency,
+/// electronic submission, a sub-central authority's agreement with the selected candidates).
+/// Without them the full periods apply, except the 10-day floor a sub-central authority has
+/// when no time limit is agreed (reg. 28(8)).
+///
+/// # Errors
+///
+/// As [`check_plan`].
+pub fn check_plan_with_time_limits(
+    plan: &ProcurementPlan,
+    time_limits: TimeLimitFacts,
+) -> Result<PlanReport> {
     let p = plan.raw();
     let decision = select_regimes(&p.proposal)?;
     let mut cx = Checker {
@@ -524,6 +544,14 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
         }
     }
 
+    // PCR two-stage procedures: requests from the contract notice, tenders from the
+    // invitation (regs. 28-31).
+    if award_regime == Regime::Pcr2015Full
+        && let Some(procedure) = PcrProcedure::from_route(p.route)
+    {
+        pcr_two_stage_limits(&mut cx, p, procedure, time_limits)?;
+    }
+
     // 4. Standstill.
     let mut standstill_found = None;
     if let Some(r) = rules.iter().find(|r| r.timing == Timing::BeforeAward)
@@ -741,6 +769,98 @@ pub fn check_plan(plan: &ProcurementPlan) -> Result<PlanReport> {
     })
 }
 
+/// Checks the request and tender periods of a PCR two-stage procedure.
+fn pcr_two_stage_limits(
+    cx: &mut Checker,
+    p: &RawProcurementPlan,
+    procedure: PcrProcedure,
+    time_limits: TimeLimitFacts,
+) -> Result<()> {
+    let profile = authority(p.proposal.raw().authority)?;
+    let (class, class_src) = profile
+        .pcr_class
+        .at_with_source(p.proposal.raw().commencement)?;
+    let sub_central = *class == AuthorityClass::SubCentral;
+    let mut facts = time_limits;
+    if facts.agreed_with_candidates && !sub_central {
+        cx.find(Severity::Error, "time_limit.agreement_not_available", class_src, None,
+                format!("{} is a central authority under PCR: only sub-central authorities may agree the tender time limit with the selected candidates", profile.name));
+        facts.agreed_with_candidates = false;
+    }
+    // The PIN reduction needs a PIN sent 35 days to 12 months before the contract notice.
+    if facts.qualifying_pin
+        && let (Some(pin), Some(cn)) = (
+            cx.notice(NoticeKind::PcrPriorInformationNotice).cloned(),
+            cx.notice(NoticeKind::PcrContractNotice).cloned(),
+        )
+    {
+        let latest = cn.date.checked_sub_days(Days::new(35));
+        let earliest = cn.date.checked_sub_months(chrono::Months::new(12));
+        let inside =
+            matches!((earliest, latest), (Some(e), Some(l)) if e <= pin.date && pin.date <= l);
+        if !inside {
+            let (_, src) = days("pcr_restricted_pin_tenders_days")?;
+            cx.find(Severity::Error, "time_limit.pin_not_qualifying", &src, Some(&pin.id),
+                    format!("prior information notice of {} is not 35 days to 12 months before the contract notice of {}: no PIN reduction", pin.date, cn.date));
+            facts.qualifying_pin = false;
+        }
+    }
+    let periods = [
+        (
+            Stage::RequestsToParticipate,
+            StepKind::Notice(NoticeKind::PcrContractNotice),
+            StepKind::ParticipationDeadline,
+            "requests to participate",
+            "the contract notice",
+        ),
+        (
+            Stage::Tenders,
+            StepKind::InvitationToTender,
+            StepKind::TenderDeadline,
+            "tenders",
+            "the invitation to tender",
+        ),
+    ];
+    for (stage, from, to, what, start) in periods {
+        if stage == Stage::Tenders
+            && !matches!(
+                procedure,
+                PcrProcedure::Restricted | PcrProcedure::CompetitiveWithNegotiation
+            )
+        {
+            continue;
+        }
+        let (Some(s), Some(deadline)) = (cx.first(from).cloned(), cx.first(to).cloned()) else {
+            continue;
+        };
+        let min = pcr_minimum_time_limit(procedure, stage, facts, sub_central)?;
+        let Some(n) = min.days else {
+            continue;
+        };
+        if deadline.date < plus_days(s.date, n)? {
+            let source = min
+                .sources
+                .last()
+                .cloned()
+                .unwrap_or_else(|| SourceRef::new("Public Contracts Regulations 2015"));
+            cx.find(
+                Severity::Error,
+                "time_limit.too_short",
+                &source,
+                Some(&deadline.id),
+                format!(
+                    "{what} due {} only {} days after {start} {}; the minimum is {n} days ({})",
+                    deadline.date,
+                    (deadline.date - s.date).num_days(),
+                    s.date,
+                    min.rule
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -886,6 +1006,112 @@ mod tests {
         let ok = rules(d(2019, 4, 5));
         assert!(
             !ok.contains(&"time_limit.too_short") && !ok.contains(&"time_limit.electronic_only")
+        );
+    }
+
+    #[test]
+    fn pcr_restricted_time_limits() {
+        let plan = |authority, requests_due: NaiveDate, itt: NaiveDate, due: NaiveDate| {
+            let proposal = Proposal::new(RawProposal {
+                title: "IT".into(),
+                authority,
+                services: vec!["72000000-5".parse().unwrap()],
+                value: EstimatedValue {
+                    net: Money::from_pounds(1_000_000),
+                    vat: Money::ZERO,
+                },
+                commencement: d(2019, 3, 1),
+                for_the_health_service: false,
+                term_months: None,
+            })
+            .unwrap();
+            ProcurementPlan::new(RawProcurementPlan {
+                proposal,
+                facts: AwardFacts::default(),
+                route: Route::PcrRestricted,
+                novelty: Novelty::default(),
+                standstill: StandstillOptions::default(),
+                quarterly_award_notices: false,
+                steps: vec![
+                    step(
+                        "cn",
+                        StepKind::Notice(NoticeKind::PcrContractNotice),
+                        d(2019, 3, 1),
+                    ),
+                    step("requests", StepKind::ParticipationDeadline, requests_due),
+                    step("itt", StepKind::InvitationToTender, itt),
+                    step("due", StepKind::TenderDeadline, due),
+                ],
+            })
+            .unwrap()
+        };
+        let short = |plan: &ProcurementPlan, facts| {
+            check_plan_with_time_limits(plan, facts)
+                .unwrap()
+                .findings
+                .into_iter()
+                .filter(|f| f.rule == "time_limit.too_short")
+                .filter_map(|f| f.step)
+                .collect::<Vec<_>>()
+        };
+        let none = TimeLimitFacts::default();
+        // Central authority: 30 + 30 days.
+        let central = AuthorityKind::CentralGovernmentDepartment;
+        let p = plan(central, d(2019, 3, 30), d(2019, 4, 5), d(2019, 5, 4));
+        assert_eq!(short(&p, none), vec!["requests", "due"]);
+        let p = plan(central, d(2019, 3, 31), d(2019, 4, 5), d(2019, 5, 5));
+        assert!(short(&p, none).is_empty());
+        // Electronic submission: 25 days; urgency: 15 and 10 days.
+        let p = plan(central, d(2019, 3, 16), d(2019, 4, 5), d(2019, 4, 30));
+        let e = TimeLimitFacts {
+            electronic_submission: true,
+            ..none
+        };
+        assert_eq!(short(&p, e), vec!["requests"]);
+        let u = TimeLimitFacts {
+            urgency: true,
+            ..none
+        };
+        assert!(short(&p, u).is_empty());
+        // Sub-central authority: 10 days without agreement.
+        let la = AuthorityKind::LocalAuthority;
+        let p = plan(la, d(2019, 3, 31), d(2019, 4, 5), d(2019, 4, 14));
+        assert_eq!(short(&p, none), vec!["due"]);
+        let agreed = TimeLimitFacts {
+            agreed_with_candidates: true,
+            ..none
+        };
+        assert!(short(&p, agreed).is_empty());
+        // A PIN sent only 20 days before the contract notice does not qualify.
+        let pin = TimeLimitFacts {
+            qualifying_pin: true,
+            ..none
+        };
+        let mut p = plan(central, d(2019, 3, 31), d(2019, 4, 5), d(2019, 4, 15));
+        let mut raw = p.raw().clone();
+        raw.steps.push(step(
+            "pin",
+            StepKind::Notice(NoticeKind::PcrPriorInformationNotice),
+            d(2019, 1, 25),
+        ));
+        let qualifying = ProcurementPlan::new(raw.clone()).unwrap();
+        assert!(short(&qualifying, pin).is_empty());
+        raw.steps.last_mut().unwrap().date = d(2019, 2, 9);
+        p = ProcurementPlan::new(raw).unwrap();
+        assert_eq!(short(&p, pin), vec!["due"]);
+        let r = check_plan_with_time_limits(&p, pin).unwrap();
+        assert!(
+            r.with_rule("time_limit.pin_not_qualifying")
+                .next()
+                .is_some()
+        );
+        // A central authority cannot agree the period.
+        let p = plan(central, d(2019, 3, 31), d(2019, 4, 5), d(2019, 5, 5));
+        let r = check_plan_with_time_limits(&p, agreed).unwrap();
+        assert!(
+            r.with_rule("time_limit.agreement_not_available")
+                .next()
+                .is_some()
         );
     }
 
